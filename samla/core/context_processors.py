@@ -1,0 +1,33 @@
+"""What the layout needs on every page: the collaboration switcher and the module menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+# Modules of later issues: shown in the menu as "kommer" until built.
+COMING_MODULES = [
+    ("landskap", _("Landskap")),
+    ("undersokelser", _("Undersøkelser")),
+    ("gevinster", _("Gevinster")),
+    ("prosjekter", _("Prosjekter")),
+    ("portefolje", _("Portefølje")),
+    ("business-case", _("Business case")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from samla.organisations.selectors import collaborations_for_user
+
+    access = getattr(request, "samla_access", None)
+    return {
+        "access": access,
+        "current_collaboration": access.collaboration if access else user.current_collaboration,
+        "my_collaborations": list(collaborations_for_user(user).only("name", "slug")),
+        "coming_modules": COMING_MODULES,
+    }

@@ -1,0 +1,52 @@
+"""Form fields that accept what Norwegian users type."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class AmountField(forms.DecimalField):
+    """A decimal that accepts ``1 234 567,89``, ``1234567.89`` and ``1 234 567``."""
+
+    default_error_messages = {"invalid": _("Skriv et tall, for eksempel 1 234 567,89.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip().replace("\xa0", "").replace(" ", "").replace("\u2212", "-")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class DateField(forms.DateField):
+    widget = DateInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(**kwargs)
