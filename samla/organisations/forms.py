@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samla.core.forms import AmountField, DateField, DateInput
+from samla.core.validators import validate_organisation_number
 from samla.organisations.models import (
     Collaboration,
     CostSharingKey,
@@ -34,13 +35,14 @@ class OrganisationForm(forms.ModelForm):
         error_messages = {
             "population": {"min_value": _("Innbyggertallet kan ikke være negativt.")},
             "employees": {"min_value": _("Antall ansatte kan ikke være negativt.")},
-            "organisation_number": {
-                "unique": _(
-                    "En organisasjon med dette organisasjonsnummeret finnes allerede. "
-                    "Legg den til under Medlemmer i stedet."
-                )
-            },
         }
+
+    organisation_number = forms.CharField(
+        label=_("organisasjonsnummer"),
+        max_length=11,
+        required=False,
+        help_text=_("Ni siffer fra Enhetsregisteret."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,8 +55,19 @@ class OrganisationForm(forms.ModelForm):
         self.fields["municipality_number"].widget.attrs.update({"inputmode": "numeric"})
 
     def clean_organisation_number(self) -> str | None:
-        value = (self.cleaned_data.get("organisation_number") or "").replace(" ", "")
-        return value or None
+        value = (self.cleaned_data.get("organisation_number") or "").replace(" ", "").replace("\xa0", "")
+        if not value:
+            return None
+        validate_organisation_number(value)
+        taken = Organisation.objects.filter(organisation_number=value).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _(
+                    "En organisasjon med dette organisasjonsnummeret finnes allerede. "
+                    "Legg den til under Medlemmer i stedet."
+                )
+            )
+        return value
 
 
 class MembershipFieldsMixin(forms.Form):
