@@ -63,7 +63,7 @@ test: export SAMLA_TESTING = 1
 test: install chromium
 	$(SAMLA) makemigrations --check --dry-run
 	$(BIN)/ruff check samla tests e2e bench
-	$(BIN)/pytest -q -p no:randomly
+	$(BIN)/pytest -q
 
 lint: python-deps
 	$(BIN)/ruff check samla tests e2e bench
