@@ -158,6 +158,10 @@ OIDC_PROVIDER_ID = os.environ.get("OIDC_PROVIDER_ID", "oidc")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "Entra ID")
 OIDC_SCOPES = env_list("OIDC_SCOPES", "openid,profile,email")
 OIDC_PKCE = env_bool("OIDC_PKCE", True)
+# Entra ID sends no email_verified claim: e-mail addresses in these domains count as verified.
+OIDC_VERIFIED_EMAIL_DOMAINS = env_list("OIDC_VERIFIED_EMAIL_DOMAINS")
+if OIDC_SERVER_URL and not OIDC_SERVER_URL.startswith("https://") and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("OIDC_SERVER_URL must use https:// in production.")
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {"openid_connect": {"APPS": []}}
 if OIDC_SERVER_URL and OIDC_CLIENT_ID:
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
@@ -168,7 +172,11 @@ if OIDC_SERVER_URL and OIDC_CLIENT_ID:
                 "name": OIDC_PROVIDER_NAME,
                 "client_id": OIDC_CLIENT_ID,
                 "secret": OIDC_CLIENT_SECRET,
-                "settings": {"server_url": OIDC_SERVER_URL, "scope": OIDC_SCOPES},
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "scope": OIDC_SCOPES,
+                    **({"verified_email": OIDC_VERIFIED_EMAIL_DOMAINS} if OIDC_VERIFIED_EMAIL_DOMAINS else {}),
+                },
             }
         ],
     }
