@@ -31,3 +31,22 @@ def test_english_numbers_and_dates() -> None:
 def test_empty_values_render_empty() -> None:
     assert render("{{ v|number }}", v=None) == ""
     assert render("{{ v|nok }}", v="") == ""
+
+
+def test_amount_field_reads_what_users_type() -> None:
+    from samla.core.forms import AmountField
+
+    field = AmountField()
+    with translation.override("nb"):
+        assert field.clean("1 234 567,89") == Decimal("1234567.89")
+        assert field.clean("1234567.89") == Decimal("1234567.89")
+        assert field.clean("1.234.567,89") == Decimal("1234567.89")
+        assert field.clean("\u22125,5") == Decimal("-5.5")
+    with translation.override("en"):
+        assert field.clean("1,234,567.89") == Decimal("1234567.89")
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    for bad in ["mye", "1,2,3,4x", "NaN", "Infinity"]:
+        with pytest.raises(ValidationError):
+            field.clean(bad)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,8 +26,10 @@ class AmountField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         text = str(value).strip().replace("\xa0", "").replace(" ", "").replace("\u2212", "-")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
+        if (get_language() or "nb").startswith("en"):
+            text = text.replace(",", "")  # English: 1,234,567.89
+        elif "," in text:
+            text = text.replace(".", "").replace(",", ".")  # Norwegian: 1.234.567,89
         try:
             number = Decimal(text)
         except InvalidOperation as exc:
