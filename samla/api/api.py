@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
@@ -28,6 +30,24 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A service refused the input: 422 with the messages, nothing written (services are atomic)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(
+        request, {"detail": " ".join(exc.messages), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """The role does not allow the change: 403 as JSON, not the HTML error page."""
+    return api.create_response(
+        request, {"detail": str(exc) or _("Du har ikke tilgang til dette.")}, status=403
+    )
+
 
 from samla.organisations.api import router as organisations_router  # noqa: E402
 
