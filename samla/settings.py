@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "samla.core",
     "samla.organisations",
+    "samla.landscape",
     "samla.api",
 ]
 

@@ -21,9 +21,25 @@ from samla.organisations.services import ORGANISATION_FIELDS
 
 
 class CollaborationForm(forms.ModelForm):
+    procurement_threshold = AmountField(
+        label=_("terskelverdi for anskaffelser (kr)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("Avtaler med høyere estimert verdi flagges i avtaletidslinjen."),
+    )
+
     class Meta:
         model = Collaboration
-        fields = ["name", "slug", "kind", "description", "planning_horizon_years", "require_admin_totp"]
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "planning_horizon_years",
+            "procurement_threshold",
+            "require_admin_totp",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 

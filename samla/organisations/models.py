@@ -66,6 +66,14 @@ class Collaboration(models.Model):
     require_admin_totp = models.BooleanField(
         _("krev tofaktor for administratorer"), default=False
     )
+    procurement_threshold = models.DecimalField(
+        _("terskelverdi for anskaffelser (kr)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("1300000"),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Avtaler med høyere estimert verdi flagges i avtaletidslinjen."),
+    )
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -243,7 +251,10 @@ class CostSharingKey(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="cost_sharing_keys"
+        Collaboration,
+        verbose_name=_("samarbeid"),
+        on_delete=models.CASCADE,
+        related_name="cost_sharing_keys",
     )
     name = models.CharField(_("navn"), max_length=120)
     method = models.CharField(_("metode"), max_length=32, choices=Method.choices)
@@ -293,6 +304,9 @@ class CostSharingWeight(models.Model):
             models.UniqueConstraint(fields=["key", "organisation"], name="cost_weight_unique"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="cost_weight_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.weight}"
 
 
 class ApiToken(models.Model):

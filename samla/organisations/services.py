@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samla.core.dates import now, today
@@ -62,6 +61,7 @@ COLLABORATION_FIELDS = (
     "description",
     "planning_horizon_years",
     "require_admin_totp",
+    "procurement_threshold",
 )
 
 
@@ -75,6 +75,10 @@ def collaboration_create(*, created_by: User, **fields: Any) -> Collaboration:
     Role.objects.create(
         user=created_by, collaboration=collaboration, kind=Role.Kind.ADMINISTRATOR
     )
+    # Every collaboration starts with the editable municipal system catalogue.
+    from samla.landscape.services import catalogue_install
+
+    catalogue_install(collaboration=collaboration)
     return collaboration
 
 
@@ -365,10 +369,12 @@ def cost_sharing_key_update(
     _validate_key(key)
     key.full_clean()
     key.save()
-    if key.method == CostSharingKey.Method.CUSTOM:
-        cost_sharing_key_set_weights(key=key, weights=weights or {})
-    else:
+    if key.method != CostSharingKey.Method.CUSTOM:
         key.weights.all().delete()
+    elif weights is not None:
+        cost_sharing_key_set_weights(key=key, weights=weights)
+    elif not key.weights.filter(weight__gt=0).exists():
+        raise ValidationError(_("Minst én organisasjon må ha en vekt større enn null."))
     return key
 
 
@@ -390,9 +396,12 @@ def cost_sharing_key_set_weights(
         raise ValidationError(_("Minst én organisasjon må ha en vekt større enn null."))
     key.weights.exclude(organisation__in=list(weights)).delete()
     for organisation, weight in weights.items():
-        CostSharingWeight.objects.update_or_create(
-            key=key, organisation=organisation, defaults={"weight": weight}
+        row = CostSharingWeight.objects.filter(key=key, organisation=organisation).first() or CostSharingWeight(
+            key=key, organisation=organisation
         )
+        row.weight = weight
+        row.full_clean()
+        row.save()
 
 
 @transaction.atomic
@@ -414,7 +423,7 @@ def cost_sharing_split(
     """Split ``amount`` between the members on ``on_date`` (default today) by the key.
 
     Members without a population count as zero under population keys; if no member has a
-    population the split falls back to equal shares, and says so through the weights.
+    population, a population key refuses to split (a fixed + population key shares all equally).
     """
     from samla.organisations.selectors import active_members
 

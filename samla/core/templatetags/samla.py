@@ -76,23 +76,10 @@ def nodate(value: datetime.date | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
-@register.simple_tag(takes_context=True)
-def field_errors_id(context: template.Context, field: Any) -> str:
-    return f"{field.auto_id}-error" if field.errors else ""
-
-
 @register.filter
 def ds_widget(bound_field: Any) -> str:
     """Render a form widget with Designsystemet's class and the ARIA links to help and errors."""
-    widget = bound_field.field.widget
-    attrs: dict[str, str] = {}
-    input_type = getattr(widget, "input_type", "")
-    if input_type in {"checkbox", "radio"} or widget.__class__.__name__ in {"CheckboxInput"}:
-        attrs["class"] = "ds-input"
-    elif widget.__class__.__name__ in {"Select", "SelectMultiple"}:
-        attrs["class"] = "ds-input"
-    else:
-        attrs["class"] = "ds-input"
+    attrs: dict[str, str] = {"class": "ds-input"}
     described = []
     if bound_field.help_text:
         described.append(f"{bound_field.auto_id}-help")

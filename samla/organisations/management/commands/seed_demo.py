@@ -29,7 +29,7 @@ class Command(BaseCommand):
                     f"National scale: {collaboration.memberships.count()} municipalities in "
                     f"'{collaboration.slug}'."
                 )
-        self.stdout.write(self.style.SUCCESS("Demo log-ins (password: %s):" % settings.SAMLA_DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo log-ins (password: {settings.SAMLA_DEMO_PASSWORD}):"))
         for username, description in [
             ("admin", "superbruker, administrator i alle samarbeid"),
             ("programkontor", "programkontor i Nye Asker, leser i Knutepunkt Sørlandet"),
