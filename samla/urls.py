@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("helse/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("samla.landscape.urls")),
     path("", include("samla.organisations.urls")),
 ]
 

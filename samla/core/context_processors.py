@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of later issues: shown in the menu as "kommer" until built.
 COMING_MODULES = [
-    ("landskap", _("Landskap")),
     ("undersokelser", _("Undersøkelser")),
     ("gevinster", _("Gevinster")),
     ("prosjekter", _("Prosjekter")),
@@ -30,4 +29,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "current_collaboration": access.collaboration if access else user.current_collaboration,
         "my_collaborations": list(collaborations_for_user(user).only("name", "slug")),
         "coming_modules": COMING_MODULES,
+        "landscape_registers": _landscape_registers(),
     }
+
+
+def _landscape_registers() -> list[tuple[str, object]]:
+    from samla.landscape.registers import REGISTERS
+
+    return [(slug, register.title) for slug, register in REGISTERS.items()]

@@ -105,7 +105,11 @@ def landscape_matrix(
             continue
         rows.append(MatrixRow(category=category, cells=cells))
     legend = sorted(products.values(), key=lambda p: p.name)
-    return Matrix(organisations, rows, product_colours(legend), legend)
+    colours = product_colours(legend)
+    for cell in by_cell.values():
+        for installation in cell:
+            installation.colour = colours[installation.product_id]  # type: ignore[attr-defined]
+    return Matrix(organisations, rows, colours, legend)
 
 
 # --- Harmonisation per category -----------------------------------------------------------

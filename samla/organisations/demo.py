@@ -193,6 +193,9 @@ def seed_demo() -> list[DemoLogin]:
     )
     _keys(asker, asker_orgs)
     _keys(knutepunkt, knutepunkt_orgs)
+    from samla.landscape.demo import seed_nye_asker_landscape
+
+    seed_nye_asker_landscape(asker, asker_orgs)
 
     people = [
         ("programkontor", "Per", "Programleder", asker, Role.Kind.PROGRAMME_OFFICE, None),

@@ -94,3 +94,22 @@ def ds_widget(bound_field: Any) -> str:
 @register.filter
 def is_checkbox(bound_field: Any) -> bool:
     return getattr(bound_field.field.widget, "input_type", "") == "checkbox"
+
+
+@register.filter
+def is_multi_checkbox(bound_field: Any) -> bool:
+    return bound_field.field.widget.__class__.__name__ == "CheckboxSelectMultiple"
+
+
+@register.filter
+def thousands(value: Any, decimals: int = 0) -> str:
+    """Kroner shown in thousands (``i 1000 kr``): ``38039000`` → ``38 039``."""
+    number_value = _to_decimal(value)
+    if number_value is None:
+        return ""
+    return format_number(number_value / 1000, int(decimals))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
