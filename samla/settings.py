@@ -287,3 +287,5 @@ LOGGING = {
 
 # Demo log-ins are printed by `samla seed_demo`; this is the password they share.
 SAMLA_DEMO_PASSWORD = os.environ.get("SAMLA_DEMO_PASSWORD", "samla-demo-2026")
+# Largest file accepted for import (bytes); larger uploads are refused before they are read.
+SAMLA_MAX_UPLOAD_BYTES = int(os.environ.get("SAMLA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
