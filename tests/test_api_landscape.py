@@ -1104,10 +1104,10 @@ QUERY_PATHS = [
     ("installations", 5),  # installations, their integrations
     ("contracts", 6),  # contracts, parties, products
     ("ict-costs", 4),
-    ("landscape/harmonisation", 11),
+    ("landscape/harmonisation", 11),  # members, categories, products, installations, contracts …
     ("landscape/consolidation", 11),
     ("landscape/contract-timeline", 6),
-    ("landscape/ict-costs", 4),
+    ("landscape/ict-costs", 6),  # organisations with costs, years, sums
     ("landscape/target-portfolio", 6),
     ("landscape/exit-plan", 9),
 ]
