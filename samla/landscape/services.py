@@ -203,6 +203,23 @@ def installation_save(
     _require_member(collaboration, installation.organisation)
     _require_same_collaboration(collaboration, category=installation.category, product=installation.product)
     _validate_installation(installation)
+    duplicate = Installation.objects.filter(
+        collaboration=collaboration,
+        organisation=installation.organisation,
+        category=installation.category,
+        product=installation.product,
+    ).exclude(pk=installation.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {
+                "product": _("Installasjonen finnes allerede: %(organisation)s bruker %(product)s i %(category)s.")
+                % {
+                    "organisation": installation.organisation,
+                    "product": installation.product,
+                    "category": installation.category,
+                }
+            }
+        )
     installation.full_clean()
     installation.save()
     if integrations is not None:
