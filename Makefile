@@ -62,7 +62,7 @@ run: install
 test: export SAMLA_TESTING = 1
 test: install chromium
 	$(SAMLA) makemigrations --check --dry-run
-	$(BIN)/ruff check samla tests e2e bench
+	$(BIN)/ruff check samla tests e2e bench conftest.py
 	$(BIN)/pytest -q
 
 lint: python-deps

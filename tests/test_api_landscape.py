@@ -1108,8 +1108,8 @@ QUERY_PATHS = [
     ("landscape/consolidation", 11),
     ("landscape/contract-timeline", 6),
     ("landscape/ict-costs", 6),  # organisations with costs, years, sums
-    ("landscape/target-portfolio", 6),
-    ("landscape/exit-plan", 9),
+    ("landscape/target-portfolio", 7),
+    ("landscape/exit-plan", 11),
 ]
 
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from samla.landscape.models import (
     Contract,
@@ -18,7 +18,9 @@ from samla.landscape.models import (
     ServiceArea,
     SystemCategory,
     TargetChoice,
+    TimeClass,
     add_months,
+    time_class_from_fit,
 )
 from samla.organisations.models import Collaboration, Organisation
 
@@ -59,14 +61,28 @@ def product_colours(products: list[Product]) -> dict[int, int]:
 # --- Landscape matrix ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MatrixCell:
+    """One installation in the matrix: light enough for 20 000 of them."""
+
+    uuid: object
+    product: Product
+    time_class: str | None
+    colour: int
+
+    @property
+    def product_id(self) -> int:
+        return self.product.pk
+
+    def get_time_class_display(self) -> str:
+        return str(TimeClass(self.time_class).label) if self.time_class else ""
+
+
 @dataclass
 class MatrixRow:
     category: SystemCategory
-    cells: list[list[Installation]]
-
-    @property
-    def distinct_products(self) -> int:
-        return len({i.product_id for cell in self.cells for i in cell})
+    cells: list[list[MatrixCell]]
+    distinct_products: int = 0
 
 
 @dataclass
@@ -77,42 +93,70 @@ class Matrix:
     legend: list[Product]
 
 
+TIME_BY_FIT = {(f, t): time_class_from_fit(f, t) for f in (None, 1, 2, 3, 4) for t in (None, 1, 2, 3, 4)}
+
+
 def landscape_matrix(
     collaboration: Collaboration,
     *,
     service_area: ServiceArea | None = None,
     time_class: str | None = None,
     only_used: bool = True,
+    organisations: list[Organisation] | None = None,
 ) -> Matrix:
-    organisations = member_organisations(collaboration)
+    """Categories × members with the products in each cell, in a fixed number of queries.
+
+    ``organisations`` limits the columns (a page of members, for large collaborations); the
+    count of distinct products per category is always over all members.
+    """
+    if organisations is None:
+        organisations = member_organisations(collaboration)
     categories = SystemCategory.objects.filter(collaboration=collaboration).select_related("service_area")
+    rows_query = Installation.objects.filter(collaboration=collaboration)
     if service_area is not None:
         categories = categories.filter(service_area=service_area)
-    items = installations(collaboration)
-    if service_area is not None:
-        items = items.filter(category__service_area=service_area)
-    by_cell: dict[tuple[int, int], list[Installation]] = defaultdict(list)
-    products: dict[int, Product] = {}
-    for installation in items:
-        if time_class and installation.time_class != time_class:
+        rows_query = rows_query.filter(category__service_area=service_area)
+    products = {p.pk: p for p in Product.objects.filter(collaboration=collaboration)}
+    colours = product_colours(list(products.values()))
+    by_cell: dict[tuple[int, int], list[MatrixCell]] = defaultdict(list)
+    used: set[int] = set()
+    distinct: dict[int, set[int]] = defaultdict(set)
+    shown = {o.pk for o in organisations}
+    for uuid_value, category_id, organisation_id, product_id, functional, technical, override in rows_query.values_list(
+        "uuid", "category_id", "organisation_id", "product_id", "functional_fit", "technical_fit", "time_override"
+    ).order_by("product__name"):
+        klass = override or TIME_BY_FIT[(functional, technical)]
+        if time_class and klass != time_class:
             continue
-        by_cell[(installation.category_id, installation.organisation_id)].append(installation)
-        products[installation.product_id] = installation.product
+        distinct[category_id].add(product_id)
+        if organisation_id not in shown:
+            continue
+        by_cell[(category_id, organisation_id)].append(
+            MatrixCell(uuid_value, products[product_id], klass, colours[product_id])
+        )
+        used.add(product_id)
     rows = []
     for category in categories:
-        cells = [by_cell.get((category.pk, org.pk), []) for org in organisations]
-        if only_used and not any(cells):
+        if only_used and not distinct.get(category.pk):
             continue
-        rows.append(MatrixRow(category=category, cells=cells))
-    legend = sorted(products.values(), key=lambda p: p.name)
-    colours = product_colours(legend)
-    for cell in by_cell.values():
-        for installation in cell:
-            installation.colour = colours[installation.product_id]  # type: ignore[attr-defined]
+        cells = [by_cell.get((category.pk, org.pk), []) for org in organisations]
+        rows.append(MatrixRow(category=category, cells=cells, distinct_products=len(distinct[category.pk])))
+    legend = sorted((products[pk] for pk in used), key=lambda p: p.name)
     return Matrix(organisations, rows, colours, legend)
 
 
 # --- Harmonisation per category -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractRef:
+    """What the harmonisation needs of a contract that ends inside the horizon."""
+
+    pk: int
+    uuid: object
+    number: str
+    title: str
+    end_date: datetime.date
 
 
 @dataclass
@@ -121,7 +165,8 @@ class ProductUse:
     organisations: list[Organisation] = field(default_factory=list)
     users: int = 0
     yearly_cost: Decimal = Decimal(0)
-    contracts_ending: list[Contract] = field(default_factory=list)
+    contracts_ending: list[ContractRef] = field(default_factory=list)
+    organisation_ids: set[int] = field(default_factory=set, repr=False)
 
     def used_in(self, member_count: int) -> str:
         return f"{len(self.organisations)}/{member_count}"
@@ -156,46 +201,75 @@ def horizon_end(collaboration: Collaboration, today: datetime.date) -> datetime.
 
 
 def harmonisation(collaboration: Collaboration, *, today: datetime.date) -> list[CategoryHarmonisation]:
-    """Per used category: which products, used by which members, users, cost, contracts ending."""
-    organisations = member_organisations(collaboration)
+    """Per used category: which products, used by which members, users, cost, contracts ending.
+
+    Reads installations and contract links as plain tuples (no model objects), so a
+    national landscape of 20 000 installations and 10 000 contracts stays fast; the query
+    count is fixed.
+    """
+    organisations = {o.pk: o for o in member_organisations(collaboration)}
     end = horizon_end(collaboration, today)
+    categories = {
+        c.pk: c
+        for c in SystemCategory.objects.filter(collaboration=collaboration).select_related("service_area")
+    }
+    products = {p.pk: p for p in Product.objects.filter(collaboration=collaboration)}
     uses: dict[int, dict[int, ProductUse]] = defaultdict(dict)
-    categories: dict[int, SystemCategory] = {}
-    for installation in installations(collaboration).order_by("category__name", "product__name"):
-        categories[installation.category_id] = installation.category
-        use = uses[installation.category_id].setdefault(
-            installation.product_id, ProductUse(product=installation.product)
-        )
-        if installation.organisation not in use.organisations:
-            use.organisations.append(installation.organisation)
-        use.users += installation.users or 0
+    uses_of_product: dict[int, list[ProductUse]] = defaultdict(list)
+    rows = Installation.objects.filter(collaboration=collaboration).values_list(
+        "category_id", "product_id", "organisation_id", "users"
+    )
+    for category_id, product_id, organisation_id, users in rows:
+        use = uses[category_id].get(product_id)
+        if use is None:
+            use = uses[category_id][product_id] = ProductUse(product=products[product_id])
+            uses_of_product[product_id].append(use)
+        if organisation_id not in use.organisation_ids:
+            use.organisation_ids.add(organisation_id)
+            if organisation_id in organisations:
+                use.organisations.append(organisations[organisation_id])
+        use.users += users or 0
     # Contracts: yearly value split evenly over the products they cover, counted in every
     # category where that product is used.
-    for contract in contracts(collaboration):
-        covered = list(contract.products.all())
-        if not covered:
-            continue
-        share = (contract.yearly_value or Decimal(0)) / len(covered)
-        ends_inside = contract.end_date is not None and today <= contract.end_date <= end
-        for product in covered:
-            for category_uses in uses.values():
-                use = category_uses.get(product.pk)
-                if use is None:
-                    continue
+    contract_rows = {
+        pk: (value, end_date)
+        for pk, value, end_date in Contract.objects.filter(collaboration=collaboration).values_list(
+            "pk", "yearly_value", "end_date"
+        )
+    }
+    links: dict[int, list[int]] = defaultdict(list)
+    for contract_id, product_id in Contract.products.through.objects.filter(
+        contract__collaboration=collaboration
+    ).values_list("contract_id", "product_id"):
+        links[contract_id].append(product_id)
+    ending = {
+        row[0]: ContractRef(*row)
+        for row in Contract.objects.filter(
+            collaboration=collaboration, end_date__gte=today, end_date__lte=end
+        ).values_list("pk", "uuid", "number", "title", "end_date")
+    }
+    for contract_id, covered in links.items():
+        value, _end_date = contract_rows[contract_id]
+        share = (value or Decimal(0)) / len(covered)
+        for product_id in covered:
+            for use in uses_of_product.get(product_id, ()):
                 use.yearly_cost += share
-                if ends_inside:
-                    use.contracts_ending.append(contract)
+                if contract_id in ending:
+                    use.contracts_ending.append(ending[contract_id])
     targets = {
         t.category_id: t
         for t in TargetChoice.objects.filter(collaboration=collaboration).select_related("product")
     }
+    for use_list in uses.values():
+        for use in use_list.values():
+            use.organisations.sort(key=lambda o: o.name)
     result = []
     for category_id, category_uses in uses.items():
-        products = sorted(category_uses.values(), key=lambda u: (-len(u.organisations), u.product.name))
+        ordered = sorted(category_uses.values(), key=lambda u: (-len(u.organisations), u.product.name))
         result.append(
             CategoryHarmonisation(
                 category=categories[category_id],
-                products=products,
+                products=ordered,
                 member_count=len(organisations),
                 target=targets.get(category_id),
             )
@@ -268,12 +342,22 @@ class TimelineEntry:
     notice_passed: bool
 
 
-def contract_timeline(collaboration: Collaboration, *, today: datetime.date) -> list[TimelineEntry]:
+def contract_timeline(
+    collaboration: Collaboration,
+    *,
+    today: datetime.date,
+    queryset: QuerySet[Contract] | None = None,
+) -> list[TimelineEntry]:
+    """The contracts (by default all; pass a page of ``contracts()`` for long lists) with
+    their flags: ends inside the planning horizon, needs a new procurement (ends inside
+    without an option), estimated value above the procurement threshold, notice passed."""
     end = horizon_end(collaboration, today)
     threshold = collaboration.procurement_threshold
     entries = []
-    for contract in contracts(collaboration).order_by("end_date", "number"):
-        inside = contract.end_date is not None and contract.end_date <= end
+    if queryset is None:
+        queryset = contracts(collaboration).order_by("end_date", "number")
+    for contract in queryset:
+        inside = contract.end_date is not None and today <= contract.end_date <= end
         value = contract.total_estimated_value
         if value is None and contract.yearly_value is not None and contract.start_date and contract.latest_end_date:
             years = Decimal((contract.latest_end_date - contract.start_date).days) / Decimal("365.25")
@@ -330,38 +414,52 @@ class OrganisationCosts:
     years: list[CostYear]
 
 
-def ict_costs(collaboration: Collaboration) -> tuple[list[int], list[OrganisationCosts]]:
+def organisations_with_costs(collaboration: Collaboration) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(ict_costs__collaboration=collaboration).distinct().order_by("name")
+
+
+def ict_costs(
+    collaboration: Collaboration, *, organisations: list[Organisation] | None = None
+) -> tuple[list[int], list[OrganisationCosts]]:
     """Per organisation and year, Asker's table: operating cost by category, investments,
-    totals and the share exposed to competition (exposed cost / total cost)."""
-    rows = (
-        IctCost.objects.filter(collaboration=collaboration)
-        .select_related("organisation")
-        .order_by("organisation__name", "year")
+    totals and the share exposed to competition (exposed cost / total cost).
+
+    Sums are made in the database; pass ``organisations`` (a page of
+    ``organisations_with_costs()``) to limit the work for large collaborations.
+    """
+    lines = IctCost.objects.filter(collaboration=collaboration)
+    if organisations is None:
+        organisations = list(organisations_with_costs(collaboration))
+    else:
+        lines = lines.filter(organisation__in=organisations)
+    years = sorted(
+        IctCost.objects.filter(collaboration=collaboration).order_by("year").values_list("year", flat=True).distinct()
     )
     table: dict[int, dict[int, CostYear]] = defaultdict(dict)
-    organisations: dict[int, Organisation] = {}
-    years: set[int] = set()
-    for line in rows:
-        organisations[line.organisation_id] = line.organisation
-        years.add(line.year)
-        cost_year = table[line.organisation_id].setdefault(line.year, CostYear(year=line.year))
-        key = "investment" if line.kind == IctCost.Kind.INVESTMENT else line.category
-        cost_year.by_category[key] = cost_year.by_category.get(key, Decimal(0)) + line.amount
-        if line.kind == IctCost.Kind.INVESTMENT:
-            cost_year.investment += line.amount
+    sums = lines.values("organisation_id", "year", "kind", "category", "exposed_to_competition").annotate(
+        total=Sum("amount")
+    ).order_by()
+    for row in sums:
+        cost_year = table[row["organisation_id"]].setdefault(row["year"], CostYear(year=row["year"]))
+        amount = row["total"] or Decimal(0)
+        investment = row["kind"] == IctCost.Kind.INVESTMENT
+        key = "investment" if investment else row["category"]
+        cost_year.by_category[key] = cost_year.by_category.get(key, Decimal(0)) + amount
+        if investment:
+            cost_year.investment += amount
         else:
-            cost_year.operating += line.amount
-        if line.exposed_to_competition:
-            cost_year.exposed += line.amount
-    ordered_years = sorted(years)
+            cost_year.operating += amount
+        if row["exposed_to_competition"]:
+            cost_year.exposed += amount
     result = [
         OrganisationCosts(
-            organisation=organisations[org_id],
-            years=[by_year.get(y, CostYear(year=y)) for y in ordered_years],
+            organisation=organisation,
+            years=[table[organisation.pk].get(y, CostYear(year=y)) for y in years],
         )
-        for org_id, by_year in sorted(table.items(), key=lambda kv: organisations[kv[0]].name)
+        for organisation in organisations
+        if organisation.pk in table
     ]
-    return ordered_years, result
+    return years, result
 
 
 # --- Target portfolio and exit plan -------------------------------------------------------
@@ -383,16 +481,25 @@ class CategoryTarget:
 
 def target_portfolio(collaboration: Collaboration) -> list[CategoryTarget]:
     """For every category with a chosen product: keep, migrate X → Y, retire X, or adopt Y."""
-    organisations = member_organisations(collaboration)
-    used: dict[tuple[int, int], list[Product]] = defaultdict(list)
-    for installation in installations(collaboration).exclude(lifecycle=Installation.Lifecycle.RETIRED):
-        used[(installation.category_id, installation.organisation_id)].append(installation.product)
-    result = []
-    choices = (
+    choices = list(
         TargetChoice.objects.filter(collaboration=collaboration)
         .select_related("category", "category__service_area", "product")
         .order_by("category__service_area__order", "category__order", "category__name")
     )
+    if not choices:
+        return []
+    organisations = member_organisations(collaboration)
+    products = {p.pk: p for p in Product.objects.filter(collaboration=collaboration)}
+    used: dict[tuple[int, int], list[Product]] = defaultdict(list)
+    rows = (
+        Installation.objects.filter(collaboration=collaboration, category_id__in=[c.category_id for c in choices])
+        .exclude(lifecycle=Installation.Lifecycle.RETIRED)
+        .order_by("product__name")
+        .values_list("category_id", "organisation_id", "product_id")
+    )
+    for category_id, organisation_id, product_id in rows:
+        used[(category_id, organisation_id)].append(products[product_id])
+    result = []
     for choice in choices:
         transitions = []
         for organisation in organisations:
@@ -414,7 +521,7 @@ def target_portfolio(collaboration: Collaboration) -> list[CategoryTarget]:
 @dataclass
 class ExitItem:
     deadline: datetime.date | None
-    kind: str  # terminate | migrate
+    kind: str  # terminate | migrate | retire
     organisation: Organisation | None
     category: SystemCategory
     product: Product
@@ -422,21 +529,30 @@ class ExitItem:
     contract: Contract | None = None
 
 
-def exit_plan(collaboration: Collaboration) -> list[ExitItem]:
-    """Each contract to terminate (with its notice deadline) and each migration, by deadline."""
-    portfolio = target_portfolio(collaboration)
-    leaving: dict[tuple[int, int], tuple[CategoryTarget, MemberTransition, Product]] = {}
+def exit_plan(collaboration: Collaboration, *, portfolio: list[CategoryTarget] | None = None) -> list[ExitItem]:
+    """What must happen to reach the target portfolio, sorted by deadline:
+
+    - ``migrate`` / ``retire``: a member leaves a product for the category's target;
+    - ``terminate``: a contract to give notice on, with its notice deadline. A contract is
+      terminated only when it covers no target product and every use of its products by
+      its parties is being left; a contract still needed by someone stays.
+    """
+    if portfolio is None:
+        portfolio = target_portfolio(collaboration)
+    if not portfolio:
+        return []
+    leaving: dict[tuple[int, int], CategoryTarget] = {}
     items: list[ExitItem] = []
     for category_target in portfolio:
         for transition in category_target.transitions:
             if transition.action not in {"migrate", "retire"}:
                 continue
             for product in transition.current:
-                leaving[(transition.organisation.pk, product.pk)] = (category_target, transition, product)
+                leaving[(transition.organisation.pk, product.pk)] = category_target
                 items.append(
                     ExitItem(
                         deadline=category_target.choice.migration_deadline,
-                        kind="migrate" if transition.action == "migrate" else "retire",
+                        kind=transition.action,
                         organisation=transition.organisation,
                         category=category_target.choice.category,
                         product=product,
@@ -444,16 +560,31 @@ def exit_plan(collaboration: Collaboration) -> list[ExitItem]:
                     )
                 )
     target_products = {ct.choice.product_id for ct in portfolio}
-    for contract in contracts(collaboration):
+    leaving_products = {product_id for _org, product_id in leaving}
+    # Every use of a leaving product, in any category: a use that is not being left keeps
+    # the contract alive.
+    uses: dict[int, set[int]] = defaultdict(set)
+    for organisation_id, product_id in (
+        Installation.objects.filter(collaboration=collaboration, product_id__in=leaving_products)
+        .exclude(lifecycle=Installation.Lifecycle.RETIRED)
+        .values_list("organisation_id", "product_id")
+    ):
+        uses[product_id].add(organisation_id)
+    candidates = contracts(collaboration).filter(products__in=leaving_products).distinct()
+    for contract in candidates:
         products = list(contract.products.all())
         parties = list(contract.organisations.all())
-        if not products or any(p.pk in target_products for p in products):
+        if any(p.pk in target_products for p in products):
             continue
-        hits = [leaving.get((o.pk, p.pk)) for o in parties for p in products]
-        hits = [h for h in hits if h is not None]
-        if not hits:
+        party_ids = {o.pk for o in parties}
+        left = [(o, p) for p in products for o in party_ids if (o, p.pk) in leaving]
+        still_used = any(
+            (o, p.pk) not in leaving for p in products for o in uses.get(p.pk, set()) & party_ids
+        )
+        if not left or still_used:
             continue
-        category_target, _transition, product = hits[0]
+        organisation_id, product = left[0]
+        category_target = leaving[(organisation_id, product.pk)]
         items.append(
             ExitItem(
                 deadline=contract.notice_deadline,

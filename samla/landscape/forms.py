@@ -15,7 +15,6 @@ from samla.landscape.models import (
     Product,
     ServiceArea,
     SystemCategory,
-    TargetChoice,
     TimeClass,
     Vendor,
 )

@@ -34,6 +34,13 @@ def _apply(obj: Any, fields: Mapping[str, Any], allowed: tuple[str, ...]) -> Non
         setattr(obj, name, value)
 
 
+def _require_fields(obj: Any, *names: str) -> None:
+    """Required references, checked before anything dereferences them."""
+    missing = {name: _("Feltet må fylles ut.") for name in names if getattr(obj, f"{name}_id", None) is None}
+    if missing:
+        raise ValidationError(missing)
+
+
 def _require_member(collaboration: Collaboration, organisation: Organisation) -> None:
     if not Membership.objects.filter(collaboration=collaboration, organisation=organisation).exists():
         raise ValidationError(
@@ -104,6 +111,7 @@ def category_save(
 ) -> SystemCategory:
     category = category or SystemCategory(collaboration=collaboration)
     _apply(category, fields, CATEGORY_FIELDS)
+    _require_fields(category, "service_area")
     _require_same_collaboration(collaboration, service_area=category.service_area)
     category.full_clean()
     category.save()
@@ -121,6 +129,8 @@ def _delete_protected(obj: Any, message: str) -> None:
 
 @transaction.atomic
 def category_delete(*, category: SystemCategory) -> None:
+    if TargetChoice.objects.filter(category=category).exists():
+        raise ValidationError(_("Kategorien har et valgt målsystem og kan ikke slettes. Fjern valget i målporteføljen først."))
     _delete_protected(category, _("Kategorien er i bruk av installasjoner og kan ikke slettes."))
 
 
@@ -200,6 +210,7 @@ def installation_save(
 ) -> Installation:
     installation = installation or Installation(collaboration=collaboration)
     _apply(installation, fields, INSTALLATION_FIELDS)
+    _require_fields(installation, "organisation", "category", "product")
     _require_member(collaboration, installation.organisation)
     _require_same_collaboration(collaboration, category=installation.category, product=installation.product)
     _validate_installation(installation)
@@ -260,18 +271,23 @@ def contract_save(
     *,
     collaboration: Collaboration,
     organisations: Iterable[Organisation],
-    products: Iterable[Product] = (),
+    products: Iterable[Product] | None = None,
     contract: Contract | None = None,
     **fields: Any,
 ) -> Contract:
+    """Create or update a contract. ``products=None`` keeps an existing contract's products."""
     contract = contract or Contract(collaboration=collaboration)
     _apply(contract, fields, CONTRACT_FIELDS)
+    _require_fields(contract, "vendor")
     parties = list(organisations)
     if not parties:
         raise ValidationError({"organisations": _("En avtale må ha minst én avtalepart.")})
     for organisation in parties:
         _require_member(collaboration, organisation)
-    product_list = list(products)
+    if products is None:
+        product_list = list(contract.products.all()) if contract.pk else []
+    else:
+        product_list = list(products)
     _require_same_collaboration(collaboration, vendor=contract.vendor)
     for product in product_list:
         _require_same_collaboration(collaboration, products=product)
@@ -306,6 +322,7 @@ def default_exposure(category: str) -> bool:
 def ict_cost_save(*, collaboration: Collaboration, cost: IctCost | None = None, **fields: Any) -> IctCost:
     cost = cost or IctCost(collaboration=collaboration)
     _apply(cost, fields, COST_FIELDS)
+    _require_fields(cost, "organisation")
     _require_member(collaboration, cost.organisation)
     if cost.amount is not None:
         if cost.category == IctCost.Category.INCOME and cost.amount > 0:

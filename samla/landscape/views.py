@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,13 +15,30 @@ from django.views.decorators.http import require_POST
 from samla.core.dates import today
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
-from samla.landscape import analysis, services
+from samla.landscape import analysis, exports, services
 from samla.landscape.access import access_target_choice, may_edit_landscape
 from samla.landscape.forms import MatrixFilterForm, TargetChoiceForm
 from samla.landscape.models import TimeClass
 from samla.landscape.registers import REGISTERS, Register
 from samla.organisations.access import CollaborationAccess
 from samla.organisations.views import _add_validation_error
+
+PAGE_SIZE = 50  # contracts per page of the timeline
+MATRIX_COLUMNS = 15  # members per page of the landscape matrix
+COST_PAGE_SIZE = 10  # organisations per page of the ICT cost tables
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "xlsx"
 
 
 def _register(slug: str) -> Register:
@@ -115,8 +133,18 @@ def matrix(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     if form.is_bound and form.is_valid():
         service_area = form.cleaned_data["service_area"]
         time_class = form.cleaned_data["time_class"] or None
-    result = analysis.landscape_matrix(access.collaboration, service_area=service_area, time_class=time_class)
-    context = {"filter_form": form, "matrix": result, "may_edit": may_edit_landscape(access)}
+    if wants_xlsx(request):
+        return download(exports.matrix_xlsx(access.collaboration), f"landskap-{access.collaboration.slug}.xlsx")
+    page = Paginator(analysis.member_organisations(access.collaboration), MATRIX_COLUMNS).get_page(
+        request.GET.get("side")
+    )
+    result = analysis.landscape_matrix(
+        access.collaboration,
+        service_area=service_area,
+        time_class=time_class,
+        organisations=list(page.object_list),
+    )
+    context = {"filter_form": form, "matrix": result, "may_edit": may_edit_landscape(access), "page": page}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "landscape/partials/_matrix.html", context)
     return render(request, "landscape/matrix.html", context)
@@ -124,12 +152,16 @@ def matrix(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
 
 @collaboration_view
 def harmonisation(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
+    if wants_xlsx(request):
+        return download(exports.harmonisation_xlsx(access.collaboration, today=today()), "harmonisering.xlsx")
     rows = analysis.harmonisation(access.collaboration, today=today())
     return render(request, "landscape/harmonisation.html", {"rows": rows})
 
 
 @collaboration_view
 def consolidation(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
+    if wants_xlsx(request):
+        return download(exports.consolidation_xlsx(access.collaboration, today=today()), "konsolidering.xlsx")
     rows = analysis.consolidation_opportunities(access.collaboration, today=today())
     weights = {k: int(v * 100) for k, v in analysis.SCORE_WEIGHTS.items()}
     return render(request, "landscape/consolidation.html", {"rows": rows, "weights": weights})
@@ -138,7 +170,12 @@ def consolidation(request: HttpRequest, access: CollaborationAccess) -> HttpResp
 @collaboration_view
 def contract_timeline(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     day = today()
-    entries = analysis.contract_timeline(access.collaboration, today=day)
+    if wants_xlsx(request):
+        return download(exports.contract_timeline_xlsx(access.collaboration, today=day), "avtaletidslinje.xlsx")
+    page = Paginator(analysis.contracts(access.collaboration).order_by("end_date", "number"), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    entries = analysis.contract_timeline(access.collaboration, today=day, queryset=page.object_list)
     horizon = analysis.horizon_end(access.collaboration, day)
     return render(
         request,
@@ -149,14 +186,20 @@ def contract_timeline(request: HttpRequest, access: CollaborationAccess) -> Http
             "horizon_end": horizon,
             "chart": timeline_geometry(entries, day, horizon),
             "threshold": access.collaboration.procurement_threshold,
+            "page": page,
         },
     )
 
 
 @collaboration_view
 def ict_costs(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
-    years, rows = analysis.ict_costs(access.collaboration)
-    return render(request, "landscape/ict_costs.html", {"years": years, "rows": rows})
+    if wants_xlsx(request):
+        return download(exports.ict_costs_xlsx(access.collaboration), "ikt-kostnader.xlsx")
+    page = Paginator(analysis.organisations_with_costs(access.collaboration), COST_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    years, rows = analysis.ict_costs(access.collaboration, organisations=list(page.object_list))
+    return render(request, "landscape/ict_costs.html", {"years": years, "rows": rows, "page": page})
 
 
 # --- Target portfolio and exit plan --------------------------------------------------------
@@ -164,6 +207,12 @@ def ict_costs(request: HttpRequest, access: CollaborationAccess) -> HttpResponse
 
 @collaboration_view
 def target_portfolio(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
+    if wants_xlsx(request):
+        return download(exports.target_portfolio_xlsx(access.collaboration), "malportefolje-og-exitplan.xlsx")
+    if request.GET.get("format") == "docx":
+        content = exports.target_portfolio_docx(access.collaboration, today=today())
+        return download(content, "malportefolje-og-exitplan.docx", DOCX)
+    portfolio = analysis.target_portfolio(access.collaboration)
     form = TargetChoiceForm(request.POST or None, access=access)
     if request.method == "POST":
         access.require_manager()
@@ -179,8 +228,8 @@ def target_portfolio(request: HttpRequest, access: CollaborationAccess) -> HttpR
         request,
         "landscape/target_portfolio.html",
         {
-            "portfolio": analysis.target_portfolio(access.collaboration),
-            "exit_plan": analysis.exit_plan(access.collaboration),
+            "portfolio": portfolio,
+            "exit_plan": analysis.exit_plan(access.collaboration, portfolio=portfolio),
             "form": form,
             "time_classes": TimeClass,
         },

@@ -113,3 +113,45 @@ def thousands(value: Any, decimals: int = 0) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def matrix_cells(row: Any, detail_url_template: str, empty_label: str = "–") -> str:
+    """The cells of one landscape-matrix row, built in Python: a matrix page can hold
+    thousands of cells, too many for a template loop within the page's time budget."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from samla.landscape.models import TimeClass
+
+    time_labels = {value: f'<span class="samla-muted"> ({escape(str(label))})</span>' for value, label in TimeClass.choices}
+    names: dict[int, str] = {}
+    prefix, _, suffix = detail_url_template.partition("00000000-0000-0000-0000-000000000000")
+    empty = f'<td><span class="samla-muted">{escape(empty_label)}</span></td>'
+    parts = []
+    for cell in row.cells:
+        if not cell:
+            parts.append(empty)
+            continue
+        links = []
+        for item in cell:
+            product = item.product
+            name = names.get(product.pk)
+            if name is None:
+                name = names[product.pk] = escape(product.name)
+            links.append(
+                f'<a class="samla-chip samla-product-{item.colour}" href="{prefix}{item.uuid}{suffix}">'
+                f"{name}{time_labels.get(item.time_class, '')}</a>"
+            )
+        parts.append("<td>" + "".join(links) + "</td>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, number: int) -> str:
+    """The current address with ``side`` (page) replaced, keeping filters."""
+    request = context["request"]
+    query = request.GET.copy()
+    query["side"] = number
+    query.pop("format", None)
+    return "?" + query.urlencode()
