@@ -14,6 +14,7 @@ urlpatterns = [
     path(P + "ikt-kostnader/", views.ict_costs, name="ict_costs"),
     path(P + "malportefolje/", views.target_portfolio, name="target_portfolio"),
     path(P + "malportefolje/<uuid:choice_id>/fjern/", views.target_choice_remove, name="target_choice_remove"),
+    path(P + "import-eksport/", views.import_export, name="import_export"),
     path(P + "<slug:register>/", views.register_list, name="register_list"),
     path(P + "<slug:register>/ny/", views.register_create, name="register_create"),
     path(P + "<slug:register>/<uuid:object_id>/", views.register_detail, name="register_detail"),

@@ -16,8 +16,12 @@ from samla.core.dates import today
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
 from samla.landscape import analysis, exports, services
-from samla.landscape.access import access_target_choice, may_edit_landscape
-from samla.landscape.forms import MatrixFilterForm, TargetChoiceForm
+from samla.landscape.access import (
+    access_target_choice,
+    may_edit_landscape,
+    require_landscape_editor,
+)
+from samla.landscape.forms import ImportForm, MatrixFilterForm, TargetChoiceForm
 from samla.landscape.models import TimeClass
 from samla.landscape.registers import REGISTERS, Register
 from samla.organisations.access import CollaborationAccess
@@ -25,6 +29,7 @@ from samla.organisations.views import _add_validation_error
 
 PAGE_SIZE = 50  # contracts per page of the timeline
 MATRIX_COLUMNS = 15  # members per page of the landscape matrix
+REGISTER_PAGE_SIZE = 100  # rows per page of a register
 COST_PAGE_SIZE = 10  # organisations per page of the ICT cost tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,12 +59,12 @@ def _register(slug: str) -> Register:
 @collaboration_view
 def register_list(request: HttpRequest, access: CollaborationAccess, register: str) -> HttpResponse:
     reg = _register(register)
-    objects = list(reg.queryset(access))
-    rows = [(obj, [(column.value(obj), column.numeric) for column in reg.columns]) for obj in objects]
+    page = Paginator(reg.queryset(access), REGISTER_PAGE_SIZE).get_page(request.GET.get("side"))
+    rows = [(obj, [(column.value(obj), column.numeric) for column in reg.columns]) for obj in page.object_list]
     return render(
         request,
         "landscape/register_list.html",
-        {"register": reg, "rows": rows, "may_create": reg.may_create(access), "registers": REGISTERS},
+        {"register": reg, "rows": rows, "may_create": reg.may_create(access), "page": page},
     )
 
 
@@ -293,3 +298,44 @@ def timeline_geometry(entries: list[analysis.TimelineEntry], day: Any, horizon: 
         "height": len(entries) * TIMELINE_ROW + 40,
         "width": TIMELINE_WIDTH,
     }
+
+
+# --- Import and the full export ------------------------------------------------------------
+
+
+@collaboration_view
+def import_export(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
+    """Upload an XLSX/CSV file (checked first, saved only when asked), download the
+    template or every register."""
+    from samla.landscape import io as landscape_io
+
+    if request.GET.get("format") == "template":
+        return download(landscape_io.landscape_template_workbook(access.collaboration), "landskap-mal.xlsx")
+    if request.GET.get("format") == "xlsx":
+        return download(
+            landscape_io.export_landscape_workbook(access.collaboration),
+            f"landskap-{access.collaboration.slug}-registre.xlsx",
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST":
+        require_landscape_editor(access)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            restrict = None if access.is_manager else access.role.organisation
+            report = landscape_io.import_landscape_file(
+                access.collaboration,
+                upload,
+                upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                restrict_to_organisation=restrict,
+                user=request.user,
+            )
+            if report.saved:
+                messages.success(request, _("Importen er lagret."))
+    return render(
+        request,
+        "landscape/import.html",
+        {"form": form, "report": report, "may_import": may_edit_landscape(access)},
+        status=400 if report is not None and not report.ok else 200,
+    )
