@@ -1109,7 +1109,7 @@ QUERY_PATHS = [
     ("landscape/contract-timeline", 6),
     ("landscape/ict-costs", 6),  # organisations with costs, years, sums
     ("landscape/target-portfolio", 7),
-    ("landscape/exit-plan", 11),
+    ("landscape/exit-plan", 13),
 ]
 
 

@@ -478,6 +478,13 @@ class CategoryTarget:
     choice: TargetChoice
     transitions: list[MemberTransition]
 
+    @property
+    def counts(self) -> dict[str, int]:
+        result = {"keep": 0, "migrate": 0, "retire": 0, "adopt": 0}
+        for transition in self.transitions:
+            result[transition.action] += 1
+        return result
+
 
 def target_portfolio(collaboration: Collaboration) -> list[CategoryTarget]:
     """For every category with a chosen product: keep, migrate X → Y, retire X, or adopt Y."""
@@ -570,28 +577,39 @@ def exit_plan(collaboration: Collaboration, *, portfolio: list[CategoryTarget] |
         .values_list("organisation_id", "product_id")
     ):
         uses[product_id].add(organisation_id)
-    candidates = contracts(collaboration).filter(products__in=leaving_products).distinct()
-    for contract in candidates:
-        products = list(contract.products.all())
-        parties = list(contract.organisations.all())
-        if any(p.pk in target_products for p in products):
+    # Contract links as tuples; model objects only for the contracts to terminate.
+    covered: dict[int, set[int]] = defaultdict(set)
+    for contract_id, product_id in Contract.products.through.objects.filter(
+        contract__collaboration=collaboration
+    ).values_list("contract_id", "product_id"):
+        covered[contract_id].add(product_id)
+    parties_of: dict[int, set[int]] = defaultdict(set)
+    for contract_id, organisation_id in Contract.organisations.through.objects.filter(
+        contract__collaboration=collaboration
+    ).values_list("contract_id", "organisation_id"):
+        parties_of[contract_id].add(organisation_id)
+    terminate: dict[int, tuple[int, int]] = {}
+    for contract_id, product_ids in covered.items():
+        if not product_ids & leaving_products or product_ids & target_products:
             continue
-        party_ids = {o.pk for o in parties}
-        left = [(o, p) for p in products for o in party_ids if (o, p.pk) in leaving]
-        still_used = any(
-            (o, p.pk) not in leaving for p in products for o in uses.get(p.pk, set()) & party_ids
-        )
-        if not left or still_used:
-            continue
-        organisation_id, product = left[0]
-        category_target = leaving[(organisation_id, product.pk)]
+        party_ids = parties_of.get(contract_id, set())
+        left = sorted((o, p) for p in product_ids for o in party_ids if (o, p) in leaving)
+        still_used = any((o, p) not in leaving for p in product_ids for o in uses.get(p, set()) & party_ids)
+        if left and not still_used:
+            terminate[contract_id] = left[0]
+    products = {p.pk: p for p in Product.objects.filter(collaboration=collaboration)}
+    members = {o.pk: o for o in member_organisations(collaboration)}
+    for contract in Contract.objects.filter(pk__in=list(terminate)).select_related("vendor"):
+        organisation_id, product_id = terminate[contract.pk]
+        category_target = leaving[(organisation_id, product_id)]
+        party_ids = parties_of[contract.pk]
         items.append(
             ExitItem(
                 deadline=contract.notice_deadline,
                 kind="terminate",
-                organisation=parties[0] if len(parties) == 1 else None,
+                organisation=members.get(next(iter(party_ids))) if len(party_ids) == 1 else None,
                 category=category_target.choice.category,
-                product=product,
+                product=products[product_id],
                 target=category_target.choice.product,
                 contract=contract,
             )

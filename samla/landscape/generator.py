@@ -25,7 +25,7 @@ from samla.landscape.models import (
     SystemCategory,
     Vendor,
 )
-from samla.landscape.services import catalogue_install, default_exposure
+from samla.landscape.services import catalogue_install, default_exposure, target_choice_set
 from samla.organisations.models import Collaboration, Organisation
 
 BATCH = 2_000
@@ -167,4 +167,21 @@ def generate_landscape(
                 )
             )
     IctCost.objects.bulk_create(lines, batch_size=BATCH)
+
+    # A target system for a third of the categories, so the exit plan has work to do.
+    counts: dict[tuple[int, int], int] = {}
+    for installation in installations:
+        key = (installation.category_id, installation.product_id)
+        counts[key] = counts.get(key, 0) + 1
+    for category in category_list[: len(category_list) // 3]:
+        best = max(by_category[category.pk], key=lambda p: counts.get((category.pk, p.pk), 0))
+        target_choice_set(
+            collaboration=collaboration,
+            category=category,
+            product=best,
+            decided_by="Porteføljestyret",
+            decided_on=base,
+            rationale="Mest brukt blant medlemmene.",
+            migration_deadline=base.replace(year=base.year + 2),
+        )
     return GeneratedCounts(len(category_list), len(products), len(installations), len(created), len(lines))

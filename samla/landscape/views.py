@@ -22,7 +22,6 @@ from samla.landscape.access import (
     require_landscape_editor,
 )
 from samla.landscape.forms import ImportForm, MatrixFilterForm, TargetChoiceForm
-from samla.landscape.models import TimeClass
 from samla.landscape.registers import REGISTERS, Register
 from samla.organisations.access import CollaborationAccess
 from samla.organisations.views import _add_validation_error
@@ -30,6 +29,7 @@ from samla.organisations.views import _add_validation_error
 PAGE_SIZE = 50  # contracts per page of the timeline
 MATRIX_COLUMNS = 15  # members per page of the landscape matrix
 REGISTER_PAGE_SIZE = 100  # rows per page of a register
+MEMBER_LIST_LIMIT = 30  # above this many members the portfolio shows counts per action
 COST_PAGE_SIZE = 10  # organisations per page of the ICT cost tables
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -229,14 +229,18 @@ def target_portfolio(request: HttpRequest, access: CollaborationAccess) -> HttpR
             else:
                 messages.success(request, _("Målsystemet er lagret."))
                 return redirect("landscape:target_portfolio", slug=access.collaboration.slug)
+    exit_page = Paginator(analysis.exit_plan(access.collaboration, portfolio=portfolio), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
     return render(
         request,
         "landscape/target_portfolio.html",
         {
             "portfolio": portfolio,
-            "exit_plan": analysis.exit_plan(access.collaboration, portfolio=portfolio),
+            "exit_plan": exit_page.object_list,
+            "page": exit_page,
             "form": form,
-            "time_classes": TimeClass,
+            "list_members": len(portfolio[0].transitions) <= MEMBER_LIST_LIMIT if portfolio else True,
         },
     )
 
