@@ -63,6 +63,7 @@ test: export SAMLA_TESTING = 1
 test: install chromium
 	$(SAMLA) makemigrations --check --dry-run
 	$(BIN)/ruff check samla tests e2e bench conftest.py
+	$(BIN)/mypy samla
 	$(BIN)/pytest -q
 
 lint: python-deps

@@ -28,7 +28,7 @@ class HistoryEntry:
 
 
 def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
-    field = model._meta.get_field(field_name)
+    field: Any = model._meta.get_field(field_name)
     if field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
@@ -47,7 +47,7 @@ def history_of(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
-                field = model._meta.get_field(change.field)
+                field: Any = model._meta.get_field(change.field)
                 changes.append(
                     FieldChange(
                         field=str(field.verbose_name),

@@ -156,7 +156,7 @@ class ContractRef:
     uuid: object
     number: str
     title: str
-    end_date: datetime.date
+    end_date: datetime.date | None
 
 
 @dataclass

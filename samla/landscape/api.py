@@ -715,7 +715,7 @@ def _category_ref(category: SystemCategory) -> dict[str, Any]:
     return {"uuid": category.uuid, "code": category.code, "name": category.name}
 
 
-def _contract_ref(contract: Contract) -> dict[str, Any]:
+def _contract_ref(contract: Contract | analysis.ContractRef) -> dict[str, Any]:
     return {"uuid": contract.uuid, "number": contract.number, "title": contract.title}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -236,7 +237,7 @@ def target_portfolio_xlsx(collaboration: Collaboration) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _date(value: datetime.date | None) -> str:
+def _date(value: Any) -> str:
     return value.strftime("%d.%m.%Y") if value else "–"
 
 

@@ -35,7 +35,7 @@ class UuidMultipleChoiceField(forms.ModelMultipleChoiceField):
 def member_queryset(access: CollaborationAccess, *, editable_only: bool = False) -> Any:
     queryset = Organisation.objects.filter(memberships__collaboration=access.collaboration).order_by("name")
     if editable_only and not access.is_manager:
-        queryset = queryset.filter(pk=access.editable_organisation_id)
+        queryset = queryset.filter(pk=access.editable_organisation_id or 0)
     return queryset
 
 
@@ -271,8 +271,8 @@ class TargetChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, access: CollaborationAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = SystemCategory.objects.filter(collaboration=access.collaboration)
-        self.fields["product"].queryset = Product.objects.filter(collaboration=access.collaboration)
+        self.fields["category"].queryset = SystemCategory.objects.filter(collaboration=access.collaboration)  # type: ignore[attr-defined]
+        self.fields["product"].queryset = Product.objects.filter(collaboration=access.collaboration)  # type: ignore[attr-defined]
 
 
 class MatrixFilterForm(forms.Form):
@@ -289,7 +289,7 @@ class MatrixFilterForm(forms.Form):
 
     def __init__(self, *args: Any, access: CollaborationAccess, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = ServiceArea.objects.filter(collaboration=access.collaboration)
+        self.fields["service_area"].queryset = ServiceArea.objects.filter(collaboration=access.collaboration)  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

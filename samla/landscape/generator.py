@@ -140,7 +140,7 @@ def generate_landscape(
     first_year = base.year - cost_years
     for organisation in members:
         for year in range(first_year, base.year):
-            for category in COST_CATEGORIES:
+            for cost_category in COST_CATEGORIES:
                 for part in range(cost_lines_per_category):
                     amount = Decimal(rng.randint(10, 5_000) * 1_000)
                     lines.append(
@@ -149,9 +149,9 @@ def generate_landscape(
                             organisation=organisation,
                             year=year,
                             kind=IctCost.Kind.OPERATING,
-                            category=category,
-                            amount=-amount if category == IctCost.Category.INCOME else amount,
-                            exposed_to_competition=default_exposure(category),
+                            category=cost_category,
+                            amount=-amount if cost_category == IctCost.Category.INCOME else amount,
+                            exposed_to_competition=default_exposure(cost_category),
                             description=f"Linje {part + 1}",
                         )
                     )

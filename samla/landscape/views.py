@@ -180,7 +180,7 @@ def contract_timeline(request: HttpRequest, access: CollaborationAccess) -> Http
     page = Paginator(analysis.contracts(access.collaboration).order_by("end_date", "number"), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    entries = analysis.contract_timeline(access.collaboration, today=day, queryset=page.object_list)
+    entries = analysis.contract_timeline(access.collaboration, today=day, queryset=page.object_list)  # type: ignore[arg-type]
     horizon = analysis.horizon_end(access.collaboration, day)
     return render(
         request,

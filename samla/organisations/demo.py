@@ -214,7 +214,7 @@ def seed_demo() -> list[DemoLogin]:
         if user.current_collaboration_id is None:
             services.user_switch_collaboration(user=user, collaboration=collaboration)
         logins.append(
-            DemoLogin(username, Role.Kind(kind).label, collaboration.name, str(organisation or ""))
+            DemoLogin(username, str(Role.Kind(kind).label), collaboration.name, str(organisation or ""))
         )
     # The programme office of Nye Asker also reads along in Knutepunkt Sørlandet.
     programme = User.objects.get(username="programkontor")

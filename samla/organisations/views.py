@@ -433,7 +433,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "form": form,
             "token_form": ApiTokenForm(),
             "tokens": selectors.api_tokens(request.user),  # type: ignore[arg-type]
-            "roles": Role.objects.filter(user=request.user).select_related("collaboration", "organisation"),
+            "roles": Role.objects.filter(user=request.user).select_related("collaboration", "organisation"),  # type: ignore[misc]
         },
     )
 

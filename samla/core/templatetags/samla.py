@@ -34,7 +34,7 @@ def format_number(value: Any, decimals: int = 0, language: str | None = None) ->
     number = number.quantize(quantum, rounding=ROUND_HALF_UP)
     sign = MINUS if number < 0 else ""
     integer, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
