@@ -906,6 +906,12 @@ def test_objects_of_another_collaboration_are_no_choice(land: Landscape) -> None
         (
             "kategorier",
             "sak",
+            "Kategorien har et valgt målsystem",
+            SystemCategory,
+        ),
+        (
+            "kategorier",
+            "plo",  # given an installation below, but no target choice
             "Kategorien er i bruk av installasjoner og kan ikke slettes.",
             SystemCategory,
         ),
@@ -921,6 +927,13 @@ def test_deleting_what_is_in_use_gives_a_message(
     land: Landscape, slug: str, attribute: str, message: str, model: type[Any]
 ) -> None:
     obj = getattr(land, attribute)
+    if attribute == "plo":
+        services.installation_save(
+            collaboration=land.world.alfa,
+            organisation=land.world.org_a,
+            category=land.plo,
+            product=land.spare_product,
+        )
     url = reverse("landscape:register_delete", args=["alfa", slug, obj.uuid])
     response = client_for(land, "admin").post(url, follow=True)
     assert response.status_code == 200
@@ -1112,13 +1125,13 @@ QUERY_PAGES: list[tuple[str, Callable[[], str], int]] = [
     ("consolidation", lambda: reverse("landscape:consolidation", args=["alfa"]), 12),
     ("contract timeline", lambda: reverse("landscape:contract_timeline", args=["alfa"]), 8),
     ("ict costs", lambda: reverse("landscape:ict_costs", args=["alfa"]), 8),
-    ("target portfolio", lambda: reverse("landscape:target_portfolio", args=["alfa"]), 15),
+    ("target portfolio", lambda: reverse("landscape:target_portfolio", args=["alfa"]), 16),
     (
         "installations list",
         lambda: reverse("landscape:register_list", args=["alfa", "installasjoner"]),
-        5,
+        6,
     ),
-    ("contracts list", lambda: reverse("landscape:register_list", args=["alfa", "avtaler"]), 6),
+    ("contracts list", lambda: reverse("landscape:register_list", args=["alfa", "avtaler"]), 7),
 ]
 
 CATEGORY_CODES = ["ADM-SAK", "ADM-OKO", "ADM-LON", "ADM-TUR", "HSO-PLO"]
