@@ -22,7 +22,7 @@ class ServiceArea(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="service_areas"
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="service_areas"
     )
     code = models.CharField(_("kode"), max_length=20)
     name = models.CharField(_("navn"), max_length=120)
@@ -47,7 +47,7 @@ class SystemCategory(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="system_categories"
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="system_categories"
     )
     service_area = models.ForeignKey(
         ServiceArea,
@@ -77,7 +77,9 @@ class SystemCategory(models.Model):
 
 class Vendor(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="vendors")
+    collaboration = models.ForeignKey(
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="vendors"
+    )
     name = models.CharField(_("navn"), max_length=200)
     organisation_number = models.CharField(_("organisasjonsnummer"), max_length=9, blank=True)
     website = models.URLField(_("nettsted"), blank=True)
@@ -104,7 +106,9 @@ class Product(models.Model):
         SAAS = "saas", _("Skytjeneste (SaaS)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="products")
+    collaboration = models.ForeignKey(
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="products"
+    )
     vendor = models.ForeignKey(
         Vendor, verbose_name=_("leverandør"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="products",
@@ -162,7 +166,7 @@ class Installation(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="installations"
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="installations"
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisasjon"), on_delete=models.PROTECT,
@@ -258,7 +262,9 @@ class Contract(models.Model):
         UNKNOWN = "unknown", _("Ukjent")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="contracts")
+    collaboration = models.ForeignKey(
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="contracts"
+    )
     number = models.CharField(_("avtalenummer"), max_length=60)
     title = models.CharField(_("tittel"), max_length=200)
     vendor = models.ForeignKey(
@@ -351,7 +357,9 @@ class IctCost(models.Model):
         INVESTMENT = "investment", _("Investering")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="ict_costs")
+    collaboration = models.ForeignKey(
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="ict_costs"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisasjon"), on_delete=models.PROTECT, related_name="ict_costs"
     )
@@ -401,7 +409,7 @@ class TargetChoice(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="target_choices"
+        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="target_choices"
     )
     category = models.ForeignKey(
         SystemCategory, verbose_name=_("kategori"), on_delete=models.CASCADE, related_name="target_choices"
