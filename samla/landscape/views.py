@@ -341,5 +341,4 @@ def import_export(request: HttpRequest, access: CollaborationAccess) -> HttpResp
         request,
         "landscape/import.html",
         {"form": form, "report": report, "may_import": may_edit_landscape(access)},
-        status=400 if report is not None and not report.ok else 200,
     )
