@@ -165,3 +165,17 @@ def test_dashboard_query_count_does_not_grow_with_members(
     for index in range(25):
         services.organisation_create_as_member(collaboration=world.alfa, name=f"Ekstra {index}", population=index)
     assert count() == small
+
+
+def test_collaboration_can_require_totp_for_administrators(world: World) -> None:
+    from allauth.mfa.models import Authenticator
+
+    world.alfa.require_admin_totp = True
+    world.alfa.save()
+    response = world.client_for("admin").get("/s/alfa/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    # Other roles are not affected, and an administrator with TOTP gets in.
+    assert world.client_for("office").get("/s/alfa/").status_code == 200
+    Authenticator.objects.create(user=world.admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    assert world.client_for("admin").get("/s/alfa/").status_code == 200
