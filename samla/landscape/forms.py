@@ -141,13 +141,22 @@ class InstallationForm(CollaborationModelForm):
                 empty_value=None,
                 required=False,
             )
+        # Integrations are between one organisation's own installations; the choice is
+        # offered once the installation exists (a national landscape has 20 000 of them).
+        partners = (
+            Installation.objects.filter(collaboration=collaboration, organisation=instance.organisation)
+            .exclude(pk=instance.pk)
+            .select_related("product", "category")
+            if instance
+            else Installation.objects.none()
+        )
         self.fields["integrations"] = UuidMultipleChoiceField(
-            Installation.objects.filter(collaboration=collaboration)
-            .exclude(pk=self.instance.pk)
-            .select_related("organisation", "product", "category"),
+            partners,
             label=_("integrasjoner"),
             required=False,
-            help_text=_("Andre installasjoner denne utveksler data med."),
+            help_text=_("Organisasjonens andre installasjoner som denne utveksler data med.")
+            if instance
+            else _("Integrasjoner kan velges når installasjonen er lagret."),
             initial=[i.uuid for i in instance.integrations.all()] if instance else None,
         )
         self.fields["time_override"].help_text = _(
