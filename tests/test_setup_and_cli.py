@@ -22,7 +22,11 @@ SAMLA = ROOT / ".venv" / "bin" / "samla"
 
 
 def run_samla(*args: str, env: dict[str, str] | None = None, cwd: str = "/") -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "SAMLA_TESTING"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "SAMLA_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [str(SAMLA), *args], env={**base, **(env or {})}, cwd=cwd, capture_output=True, text=True, timeout=120
     )
