@@ -29,6 +29,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from samla.core.runtime import tune_garbage_collector
+
+    tune_garbage_collector()  # as samla/wsgi.py does for the real server
     from bench import landscape
 
     results = {"landscape": landscape.run(only=sys.argv[1:])}

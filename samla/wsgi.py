@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from samla.core.runtime import tune_garbage_collector
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samla.settings")
 application = get_wsgi_application()
+tune_garbage_collector()

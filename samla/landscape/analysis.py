@@ -162,14 +162,25 @@ class ContractRef:
 @dataclass
 class ProductUse:
     product: Product
-    organisations: list[Organisation] = field(default_factory=list)
+    members: dict[int, Organisation] = field(default_factory=dict, repr=False)
     users: int = 0
     yearly_cost: Decimal = Decimal(0)
     contracts_ending: list[ContractRef] = field(default_factory=list)
     organisation_ids: set[int] = field(default_factory=set, repr=False)
 
+    @property
+    def organisations(self) -> list[Organisation]:
+        """The members using the product, by name (built on demand: a national landscape
+        has tens of thousands of uses)."""
+        found = [self.members[pk] for pk in self.organisation_ids if pk in self.members]
+        return sorted(found, key=lambda o: o.name)
+
+    @property
+    def organisation_count(self) -> int:
+        return len(self.organisation_ids)
+
     def used_in(self, member_count: int) -> str:
-        return f"{len(self.organisations)}/{member_count}"
+        return f"{self.organisation_count}/{member_count}"
 
 
 @dataclass
@@ -222,21 +233,17 @@ def harmonisation(collaboration: Collaboration, *, today: datetime.date) -> list
     for category_id, product_id, organisation_id, users in rows:
         use = uses[category_id].get(product_id)
         if use is None:
-            use = uses[category_id][product_id] = ProductUse(product=products[product_id])
+            use = uses[category_id][product_id] = ProductUse(product=products[product_id], members=organisations)
             uses_of_product[product_id].append(use)
-        if organisation_id not in use.organisation_ids:
-            use.organisation_ids.add(organisation_id)
-            if organisation_id in organisations:
-                use.organisations.append(organisations[organisation_id])
+        use.organisation_ids.add(organisation_id)
         use.users += users or 0
     # Contracts: yearly value split evenly over the products they cover, counted in every
     # category where that product is used.
-    contract_rows = {
-        pk: (value, end_date)
-        for pk, value, end_date in Contract.objects.filter(collaboration=collaboration).values_list(
-            "pk", "yearly_value", "end_date"
+    contract_values = dict(
+        Contract.objects.filter(collaboration=collaboration, yearly_value__isnull=False).values_list(
+            "pk", "yearly_value"
         )
-    }
+    )
     links: dict[int, list[int]] = defaultdict(list)
     for contract_id, product_id in Contract.products.through.objects.filter(
         contract__collaboration=collaboration
@@ -249,8 +256,7 @@ def harmonisation(collaboration: Collaboration, *, today: datetime.date) -> list
         ).values_list("pk", "uuid", "number", "title", "end_date")
     }
     for contract_id, covered in links.items():
-        value, _end_date = contract_rows[contract_id]
-        share = (value or Decimal(0)) / len(covered)
+        share = contract_values.get(contract_id, Decimal(0)) / len(covered)
         for product_id in covered:
             for use in uses_of_product.get(product_id, ()):
                 use.yearly_cost += share
@@ -260,12 +266,9 @@ def harmonisation(collaboration: Collaboration, *, today: datetime.date) -> list
         t.category_id: t
         for t in TargetChoice.objects.filter(collaboration=collaboration).select_related("product")
     }
-    for use_list in uses.values():
-        for use in use_list.values():
-            use.organisations.sort(key=lambda o: o.name)
     result = []
     for category_id, category_uses in uses.items():
-        ordered = sorted(category_uses.values(), key=lambda u: (-len(u.organisations), u.product.name))
+        ordered = sorted(category_uses.values(), key=lambda u: (-u.organisation_count, u.product.name))
         result.append(
             CategoryHarmonisation(
                 category=categories[category_id],
