@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs from its own static files instead of a CDN
     "simple_history",
     "allauth",
     "allauth.account",

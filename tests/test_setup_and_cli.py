@@ -179,3 +179,12 @@ def test_signup_is_closed(db: None) -> None:
 
 def test_python_version() -> None:
     assert sys.version_info[:2] == (3, 11)
+
+
+def test_api_docs_are_served_without_a_cdn(world: World) -> None:
+    response = world.client_for("viewer").get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert "unsafe-inline" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
