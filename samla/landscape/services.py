@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from samla.core.services import apply_fields as _apply
 from samla.landscape.catalogue import CATALOGUE
 from samla.landscape.models import (
     EXPOSED_BY_DEFAULT,
@@ -25,13 +26,6 @@ from samla.landscape.models import (
     Vendor,
 )
 from samla.organisations.models import Collaboration, Membership, Organisation
-
-
-def _apply(obj: Any, fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    for name, value in fields.items():
-        if name not in allowed:
-            raise TypeError(f"{type(obj).__name__} has no editable field {name!r}")
-        setattr(obj, name, value)
 
 
 def _require_fields(obj: Any, *names: str) -> None:

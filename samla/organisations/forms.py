@@ -86,17 +86,20 @@ class OrganisationForm(forms.ModelForm):
         return value
 
 
+def check_membership_period(form: forms.BaseForm, data: dict[str, Any]) -> dict[str, Any]:
+    start, end = data.get("valid_from"), data.get("valid_to")
+    if start and end and end < start:
+        form.add_error("valid_to", _("Sluttdatoen kan ikke være før startdatoen."))
+    return data
+
+
 class MembershipFieldsMixin(forms.Form):
     valid_from = DateField(label=_("Medlem fra"), required=False)
     valid_to = DateField(label=_("Medlem til"), required=False)
     is_host = forms.BooleanField(label=_("Vertskommune"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("valid_from"), data.get("valid_to")
-        if start and end and end < start:
-            self.add_error("valid_to", _("Sluttdatoen kan ikke være før startdatoen."))
-        return data
+        return check_membership_period(self, super().clean() or {})
 
 
 class NewMemberOrganisationForm(OrganisationForm):
@@ -105,11 +108,7 @@ class NewMemberOrganisationForm(OrganisationForm):
     is_host = forms.BooleanField(label=_("Vertskommune"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("valid_from"), data.get("valid_to")
-        if start and end and end < start:
-            self.add_error("valid_to", _("Sluttdatoen kan ikke være før startdatoen."))
-        return data
+        return check_membership_period(self, super().clean() or {})
 
 
 class MembershipForm(MembershipFieldsMixin):

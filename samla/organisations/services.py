@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samla.core.dates import now, today
+from samla.core.services import apply_fields as _apply
 from samla.finance import sharing
 from samla.organisations.models import (
     ApiToken,
@@ -43,13 +44,6 @@ ORGANISATION_FIELDS = (
     "population_date",
     "employees",
 )
-
-
-def _apply(obj: Any, fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    for name, value in fields.items():
-        if name not in allowed:
-            raise TypeError(f"{type(obj).__name__} has no editable field {name!r}")
-        setattr(obj, name, value)
 
 
 # --- Collaborations -------------------------------------------------------------------------
