@@ -15,6 +15,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
+# One module per issue; each has run(only: list[str]) -> dict of figures.
+MODULES = [
+    name
+    for name in ("landscape", "finance", "surveys")
+    if (Path(__file__).parent / f"{name}.py").exists()
+]
 
 
 def main() -> None:
@@ -32,10 +38,26 @@ def main() -> None:
     from samla.core.runtime import tune_garbage_collector
 
     tune_garbage_collector()  # as samla/wsgi.py does for the real server
-    from bench import landscape
+    import importlib
 
-    results = {"landscape": landscape.run(only=sys.argv[1:])}
-    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    # `python -m bench` runs every module; `python -m bench finance surveys` only those;
+    # `python -m bench landscape:matrix` one part of one module.
+    selected: dict[str, list[str]] = {}
+    for argument in sys.argv[1:]:
+        module, _, part = argument.partition(":")
+        selected.setdefault(module, [])
+        if part:
+            selected[module].append(part)
+    results_file = BENCH_DIR / "results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    for module in MODULES:
+        if selected and module not in selected:
+            continue
+        print(f"\n== {module} ==")
+        results[module] = importlib.import_module(f"bench.{module}").run(
+            only=selected.get(module, [])
+        )
+    results_file.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nWritten to {BENCH_DIR / 'results.json'}")
 
 

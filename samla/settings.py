@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "samla.core",
     "samla.organisations",
     "samla.landscape",
+    "samla.surveys",
+    "samla.cases",
     "samla.api",
 ]
 
