@@ -63,9 +63,7 @@ class Collaboration(models.Model):
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
-    require_admin_totp = models.BooleanField(
-        _("krev tofaktor for administratorer"), default=False
-    )
+    require_admin_totp = models.BooleanField(_("krev tofaktor for administratorer"), default=False)
     procurement_threshold = models.DecimalField(
         _("terskelverdi for anskaffelser (kr)"),
         max_digits=14,
@@ -73,6 +71,17 @@ class Collaboration(models.Model):
         default=Decimal("1300000"),
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Avtaler med høyere estimert verdi flagges i avtaletidslinjen."),
+    )
+    survey_min_answers = models.PositiveSmallIntegerField(
+        _("minste antall svar som vises i undersøkelser"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Grupper med færre svar skjules i resultatene, så ingen kan kjennes igjen."),
+    )
+    survey_min_free_text = models.PositiveSmallIntegerField(
+        _("minste antall svar før fritekst vises"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     history = HistoricalRecords()
@@ -85,7 +94,11 @@ class Collaboration(models.Model):
             models.CheckConstraint(
                 condition=Q(planning_horizon_years__gte=1) & Q(planning_horizon_years__lte=30),
                 name="collaboration_horizon_1_to_30",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(survey_min_free_text__gte=models.F("survey_min_answers")),
+                name="collaboration_free_text_threshold_not_below_answers",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,9 +208,7 @@ class Role(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
-    collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="roles"
-    )
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("rolle"), max_length=32, choices=Kind.choices)
     organisation = models.ForeignKey(
         Organisation,
@@ -214,7 +225,9 @@ class Role(models.Model):
         verbose_name = _("rolle")
         verbose_name_plural = _("roller")
         constraints = [
-            models.UniqueConstraint(fields=["user", "collaboration"], name="role_one_per_collaboration"),
+            models.UniqueConstraint(
+                fields=["user", "collaboration"], name="role_one_per_collaboration"
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="editor") & Q(organisation__isnull=False))
                 | (~Q(kind="editor") & Q(organisation__isnull=True)),
