@@ -9,6 +9,7 @@ urlpatterns = [
     path("helse/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("samla.landscape.urls")),
+    path("", include("samla.surveys.urls")),
     path("", include("samla.organisations.urls")),
 ]
 
