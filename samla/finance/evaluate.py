@@ -209,18 +209,15 @@ def _by_organisation(
     return tuple(results)
 
 
-def benefit_cost_ratio(present_values: FloatArray) -> float | None:
-    """PV of benefits over PV of costs.
+def benefit_cost_ratio(flows: FloatArray, factors: FloatArray) -> float | None:
+    """PV of benefits over PV of costs, from yearly components of shape (COMPONENTS, years).
 
-    A negative cost (a tax-financing gain, or a cost saved against the zero alternative)
-    counts as a benefit, and a negative benefit as a cost, so the ratio stays defined.
+    Year by year, a negative cost (a tax-financing gain, or a cost saved against the zero
+    alternative) counts as a benefit and a negative benefit as a cost, so the ratio of an
+    alternative that is cheaper than the zero alternative stays defined.
     """
-    signed = [
-        float(present_values[BENEFITS]),
-        -float(present_values[COSTS]),
-        -float(present_values[TAX]),
-    ]
-    return ratio(sum(v for v in signed if v > 0), -sum(v for v in signed if v < 0))
+    signed = np.stack([flows[BENEFITS], -flows[COSTS], -flows[TAX]]) * factors
+    return ratio(float(signed[signed > 0].sum()), float(-signed[signed < 0].sum()))
 
 
 def _year(payback_result: Payback | None, base_year: int) -> tuple[int | None, float | None]:
@@ -285,8 +282,8 @@ def evaluate(case: Case, monte_carlo: MonteCarloSettings | None = None) -> CaseR
                 pv_benefits=float(pv[BENEFITS]),
                 pv_tax_financing=float(pv[TAX]),
                 pv_budget=float(pv[BUDGET]),
-                benefit_cost_ratio=benefit_cost_ratio(pv),
-                benefit_cost_ratio_vs_zero=benefit_cost_ratio(pv - reference_pv),
+                benefit_cost_ratio=benefit_cost_ratio(own, factors),
+                benefit_cost_ratio_vs_zero=benefit_cost_ratio(own - reference, factors),
                 npv_per_budget_krone=ratio(npv, float(pv[BUDGET])),
                 npv_per_budget_krone_vs_zero=ratio(
                     basis_npv, float(pv[BUDGET] - reference_pv[BUDGET])

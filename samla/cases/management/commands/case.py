@@ -133,7 +133,7 @@ def render_alternative(alt: AlternativeResult) -> list[str]:
                 f"    {bar.input[:39]:<40}{kroner(bar.npv_low):>16}{kroner(bar.npv_high):>16}"
                 f"{kroner(bar.swing):>18}{decimal(bar.break_even, 0):>16}"
             )
-    if alt.by_organisation:
+    if alt.by_organisation and any(org.npv for org in alt.by_organisation):
         lines.append("  Per organisasjon:")
         lines.append(
             f"    {'Organisasjon':<24}{'Nåverdi':>18}{'Mot nullalt.':>18}{'Tilbakebetalt':>15}"
