@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from samla.core.dates import today
 from samla.core.services import apply_fields
@@ -60,6 +60,8 @@ QUESTION_FIELDS = (
 )
 CAMPAIGN_FIELDS = ("name", "questionnaire", "category", "opens_on", "closes_on", "anonymous")
 USER_GROUP_FIELDS = ("organisation", "product", "name", "size")
+# Shown on the questionnaire page and given by every refused change to a locked one.
+QUESTIONNAIRE_LOCKED = gettext_lazy("Skjemaet har svar og kan ikke endres – lag en kopi.")
 
 
 class AlreadyAnswered(Exception):
@@ -84,9 +86,7 @@ def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
 
 def _require_unlocked(questionnaire: Questionnaire) -> None:
     if questionnaire_is_locked(questionnaire):
-        raise ValidationError(
-            _("Spørreskjemaet har svar og kan ikke endres. Lag en kopi for å endre spørsmålene.")
-        )
+        raise ValidationError(str(QUESTIONNAIRE_LOCKED))
 
 
 @transaction.atomic
@@ -229,6 +229,12 @@ def _validate_question(question: Question) -> None:
         question.options = []
     if question.kind != Question.Kind.NUMBER:
         question.minimum = question.maximum = None
+    elif (
+        question.minimum is not None
+        and question.maximum is not None
+        and question.minimum > question.maximum
+    ):
+        errors["maximum"] = _("Største tall kan ikke være mindre enn minste tall.")
     if question.measures and question.kind != Question.Kind.LIKERT:
         errors["measures"] = _("Bare spørsmål med skala 1–5 kan måle egnethet.")
     if errors:
