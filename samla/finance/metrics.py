@@ -45,7 +45,9 @@ def irr_roots(flows: ArrayLike) -> tuple[float, ...]:
     if sign_changes(values) == 0:
         return ()
     values = values / np.max(np.abs(values))
-    nonzero = np.flatnonzero(values)
+    # Coefficients far below the largest only matter at rates next to -100 %, and they
+    # wreck the companion matrix's conditioning, so they count as zero here.
+    nonzero = np.flatnonzero(np.abs(values) > 1e-12)
     # Leading zeros are factors of x (a root at x = 0, an infinite rate): drop them.
     coefficients = values[nonzero[0] : nonzero[-1] + 1]
     roots = np.polynomial.polynomial.polyroots(coefficients)
