@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from samla.finance.cashflow import DiscountSchedule, RateBand
 from samla.finance.metrics import irr, irr_roots, npv, payback, sign_changes
 
+# Amounts in whole kroner, as business cases have them.
 flows_strategy = st.lists(
-    st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), min_size=1, max_size=30
+    st.integers(min_value=-(10**7), max_value=10**7).map(float), min_size=1, max_size=30
 )
 rates = st.floats(min_value=-0.5, max_value=1.0)
 
@@ -77,22 +78,24 @@ def test_no_sign_change_means_no_irr() -> None:
 
 
 @given(
-    investment=st.floats(min_value=1, max_value=1e7),
-    returns=st.lists(st.floats(min_value=0, max_value=1e7), min_size=1, max_size=25),
+    investment=st.integers(min_value=1, max_value=10**7),
+    returns=st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=25),
 )
 def test_conventional_flows_have_one_irr_matching_numpy_financial(
-    investment: float, returns: list[float]
+    investment: int, returns: list[int]
 ) -> None:
+    assume(any(returns))
     flows = [-investment, *returns]
-    assume(sum(returns) > 1e-6 * investment and max(returns) > 1e-3)
     roots = irr_roots(flows)
     assert len(roots) == 1
     assert sign_changes(flows) == 1
+    # Our root zeroes the NPV at least as well as numpy-financial's, whose Newton iteration
+    # stops early at large rates (for [-1, 1, 134.35] it gives 11.1109; the root is 11.1017).
     expected = npf.irr(flows)
-    # numpy-financial's Newton iteration stops early for very large rates (found with
-    # [-1, 1, 134.35]: it gives 11.1109, the root is 11.1017), so compare up to 100 %.
-    assume(not math.isnan(expected) and -0.9 < expected < 1.0)
-    assert roots[0] == pytest.approx(expected, rel=1e-6, abs=1e-8)
+    assert not math.isnan(expected)
+    assert abs(npf.npv(roots[0], flows)) <= abs(npf.npv(expected, flows)) + 1e-9 * investment
+    if expected < 1.0:
+        assert roots[0] == pytest.approx(expected, rel=1e-6, abs=1e-9)
 
 
 @given(flows=flows_strategy)
@@ -101,7 +104,7 @@ def test_every_reported_irr_zeroes_the_npv(flows: list[float]) -> None:
         assert rate > -1
         factors = DiscountSchedule.constant(rate).factors(len(flows))
         scale = float(np.abs(flows) @ factors)  # the size of the terms that cancel
-        assert abs(npv(flows, factors)) <= 1e-7 * scale
+        assert abs(npv(flows, factors)) <= 1e-9 * scale
 
 
 def test_payback_interpolates_between_year_ends() -> None:

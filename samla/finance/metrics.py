@@ -44,41 +44,50 @@ def irr_roots(flows: ArrayLike) -> tuple[float, ...]:
     values = np.asarray(flows, dtype=np.float64)
     if sign_changes(values) == 0:
         return ()
-    values = values / np.max(np.abs(values))
-    # Coefficients far below the largest only matter at rates next to -100 %, and they
-    # wreck the companion matrix's conditioning, so they count as zero here.
-    nonzero = np.flatnonzero(np.abs(values) > 1e-12)
-    # Leading zeros are factors of x (a root at x = 0, an infinite rate): drop them.
-    coefficients = values[nonzero[0] : nonzero[-1] + 1]
-    roots = np.polynomial.polynomial.polyroots(coefficients)
-    real = roots.real[
-        (np.abs(roots.imag) <= 1e-7 * np.maximum(1.0, np.abs(roots))) & (roots.real > 0)
+    coefficients = values / np.max(np.abs(values))
+    # Eigenvalue root finders keep the relative accuracy of large roots and lose it on
+    # small ones, so roots with x >= 1/2 (rates <= 100 %) come from the polynomial in x,
+    # and roots with x <= 2/3 from the reversed polynomial in y = 1 + r = 1 / x. The
+    # windows overlap so that no root on a boundary is lost; duplicates are merged.
+    in_y = coefficients[::-1]
+    candidates = [
+        1.0 / _polish(coefficients, x) - 1.0 for x in _positive_real(coefficients) if x >= 0.5
     ]
+    candidates += [_polish(in_y, y) - 1.0 for y in _positive_real(in_y) if y >= 1.5]
     rates: list[float] = []
-    for x in real:
-        rate = _polish(values, 1.0 / x - 1.0)
-        if rate > -1 and all(abs(rate - seen) > 1e-9 * max(1.0, abs(seen)) for seen in rates):
+    for rate in sorted(candidates):
+        if rate > -1 and all(abs(rate - seen) > 1e-7 * max(1.0, abs(seen)) for seen in rates):
             rates.append(rate)
     return tuple(sorted(rates))
 
 
-def _polish(values: FloatArray, rate: float) -> float:
-    """A few Newton steps on NPV(rate) to recover the digits the root finder lost."""
-    t = np.arange(len(values), dtype=np.float64)
-    for _ in range(3):
-        base = 1.0 + rate
-        if base <= 0:
+def _positive_real(coefficients: FloatArray) -> list[float]:
+    """The positive real roots of a polynomial (coefficients in ascending order)."""
+    # Zeros at the bottom are roots at 0 (an infinite rate): factor them out. Negligible
+    # coefficients at the top only make roots beyond 1e14, and they would blow up the
+    # companion matrix, so they go too.
+    low = int(np.flatnonzero(coefficients)[0])
+    high = int(np.flatnonzero(np.abs(coefficients) > 1e-14 * np.max(np.abs(coefficients)))[-1])
+    if high <= low:
+        return []
+    roots = np.polynomial.polynomial.polyroots(coefficients[low : high + 1])
+    real = np.abs(roots.imag) <= 1e-7 * np.maximum(1.0, np.abs(roots))
+    return [float(root) for root in roots.real[real & (roots.real > 0)]]
+
+
+def _polish(coefficients: FloatArray, root: float) -> float:
+    """A few Newton steps on the polynomial to recover the digits the eigenvalues lost."""
+    derivative = np.polynomial.polynomial.polyder(coefficients)
+    for _ in range(4):
+        value = np.polynomial.polynomial.polyval(root, coefficients)
+        slope = np.polynomial.polynomial.polyval(root, derivative)
+        if slope == 0 or not np.isfinite(value / slope):
             break
-        discount = base**-t
-        value = float(values @ discount)
-        slope = float(values @ (-t * discount / base))
-        if slope == 0 or not np.isfinite(slope):
+        step = float(value / slope)
+        if abs(step) > 0.5 * abs(root):  # not converging: keep the eigenvalue
             break
-        step = value / slope
-        if not np.isfinite(step) or abs(step) > 0.5 * abs(base):
-            break
-        rate -= step
-    return float(rate)
+        root -= step
+    return root
 
 
 def irr(flows: ArrayLike) -> float | None:
