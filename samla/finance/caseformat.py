@@ -270,6 +270,10 @@ class _Reader:
         return None if result is None else int(result)
 
     def text(self, value: Any, path: PathKey) -> str | None:
+        if value is None or isinstance(value, bool):
+            # YAML reads an unquoted Null, No, Yes, On or Off as a value, not a word.
+            self.error(path, f"must be a non-empty text, not {value!r} (put the text in quotes)")
+            return None
         if not isinstance(value, str) or not value.strip():
             self.error(path, "must be a non-empty text")
             return None
