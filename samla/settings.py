@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "samla.landscape",
     "samla.surveys",
     "samla.cases",
+    "samla.governance",
     "samla.api",
 ]
 
