@@ -1125,7 +1125,8 @@ QUERY_PAGES: list[tuple[str, Callable[[], str], int]] = [
     ("consolidation", lambda: reverse("landscape:consolidation", args=["alfa"]), 12),
     ("contract timeline", lambda: reverse("landscape:contract_timeline", args=["alfa"]), 8),
     ("ict costs", lambda: reverse("landscape:ict_costs", args=["alfa"]), 8),
-    ("target portfolio", lambda: reverse("landscape:target_portfolio", args=["alfa"]), 16),
+    # One more than before: the accepted survey campaigns shown as evidence per category.
+    ("target portfolio", lambda: reverse("landscape:target_portfolio", args=["alfa"]), 17),
     (
         "installations list",
         lambda: reverse("landscape:register_list", args=["alfa", "installasjoner"]),

@@ -25,6 +25,7 @@ from samla.landscape.forms import ImportForm, MatrixFilterForm, TargetChoiceForm
 from samla.landscape.registers import REGISTERS, Register
 from samla.organisations.access import CollaborationAccess
 from samla.organisations.views import _add_validation_error
+from samla.surveys.results import accepted_campaigns_by_category
 
 PAGE_SIZE = 50  # contracts per page of the timeline
 MATRIX_COLUMNS = 15  # members per page of the landscape matrix
@@ -241,6 +242,10 @@ def target_portfolio(request: HttpRequest, access: CollaborationAccess) -> HttpR
             "page": exit_page,
             "form": form,
             "list_members": len(portfolio[0].transitions) <= MEMBER_LIST_LIMIT if portfolio else True,
+            # Accepted survey results per category: the evidence behind each choice.
+            "evidence": accepted_campaigns_by_category(
+                access.collaboration, [ct.choice.category_id for ct in portfolio]
+            ),
         },
     )
 

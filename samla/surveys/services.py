@@ -692,3 +692,48 @@ def category_products(category: SystemCategory) -> list[Product]:
 
 def user_may_see_raw_answers(campaign: Campaign, is_manager: bool) -> bool:
     return is_manager and not campaign.anonymous
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_accept_results(*, campaign: Campaign, user: Any) -> list[Any]:
+    """Accept a closed campaign's results: set the fit they give on the installations evaluated.
+
+    For each organisation and product where the threshold holds (see
+    ``samla.surveys.results``), the installations of that product in that organisation – in
+    the campaign's category, or in any category when it has none – get the functional and
+    technical fit the answers give (a fit without enough answers is left as it was). The
+    landscape's service writes them, so their history records the change. Returns the
+    installations changed.
+    """
+    from samla.landscape import services as landscape_services
+    from samla.surveys import results
+
+    campaign = (
+        Campaign.objects.select_for_update().select_related("collaboration").get(pk=campaign.pk)
+    )
+    if campaign.results_accepted_at is not None:
+        raise ValidationError(_("Resultatene er allerede godkjent."))
+    if campaign.status_on(today()) != Campaign.Status.CLOSED:
+        raise ValidationError(_("Resultatene kan bare godkjennes når undersøkelsen er avsluttet."))
+    outcome = results.campaign_results(
+        campaign, with_texts=False, collaboration=campaign.collaboration
+    )
+    changed = []
+    for change in results.accept_plan(campaign, outcome):
+        fields: dict[str, Any] = {}
+        if change.functional is not None:
+            fields["functional_fit"] = change.functional.fit
+        if change.technical is not None:
+            fields["technical_fit"] = change.technical.fit
+        changed.append(
+            landscape_services.installation_save(
+                collaboration=campaign.collaboration, installation=change.installation, **fields
+            )
+        )
+    campaign.results_accepted_at = timezone.now()
+    campaign.results_accepted_by = user
+    campaign.save(update_fields=["results_accepted_at", "results_accepted_by"])
+    return changed
