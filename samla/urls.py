@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("samla.landscape.urls")),
     path("", include("samla.surveys.urls")),
+    path("", include("samla.cases.urls")),
     path("", include("samla.organisations.urls")),
 ]
 
