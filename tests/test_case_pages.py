@@ -594,6 +594,20 @@ def test_json_export_evaluated_by_the_cli_gives_the_page_numbers(
     assert "Søgne" not in yaml_export or "\\x" not in yaml_export  # allow_unicode
 
 
+@pytest.mark.parametrize(
+    ("kind", "content_type"), [("xlsx", "spreadsheetml"), ("docx", "wordprocessingml")]
+)
+def test_office_exports_are_linked_and_served(cases: Cases, kind: str, content_type: str) -> None:
+    client = cases.client("viewer")
+    page = client.get(url("version_detail", cases.v1.uuid)).content.decode()
+    assert f"?format={kind}" in page
+    response = client.get(url("version_detail", cases.v1.uuid) + f"?format={kind}")
+    assert response.status_code == 200
+    assert content_type in response["Content-Type"]
+    assert response.content[:2] == b"PK"
+    assert response["Content-Disposition"].endswith(f'-v1.{kind}"')
+
+
 def test_unknown_export_format_is_404(cases: Cases) -> None:
     response = cases.client("admin").get(url("version_detail", cases.v1.uuid) + "?format=pdf")
     assert response.status_code == 404

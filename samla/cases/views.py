@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samla.cases import selectors, services
+from samla.cases import exports, selectors, services
 from samla.cases.access import (
     access_alternative,
     access_assumption,
@@ -51,6 +51,8 @@ from samla.organisations.access import CollaborationAccess
 from samla.organisations.views import _add_validation_error
 
 CASE_PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -171,26 +173,11 @@ def _export(version: CaseVersion, kind: str) -> HttpResponse | None:
     if kind == "json":
         text = json.dumps(version_document(version), indent=2, ensure_ascii=False)
         return download(text.encode(), f"{name}.json", "application/json; charset=utf-8")
-    exporter = _office_exporter(kind)
-    if exporter is None:
-        return None
-    content_type = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    }[kind]
-    return download(exporter(version), f"{name}.{kind}", content_type)
-
-
-def _office_exporter(kind: str) -> Callable[[CaseVersion], bytes] | None:
-    """The XLSX or DOCX export of ``samla.cases.exports``, when it exists."""
-    if kind not in ("xlsx", "docx"):
-        return None
-    try:
-        from samla.cases import exports  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    exporter: Callable[[CaseVersion], bytes] | None = getattr(exports, f"version_{kind}", None)
-    return exporter
+    if kind == "xlsx":
+        return download(exports.version_xlsx(version), f"{name}.xlsx", XLSX)
+    if kind == "docx":
+        return download(exports.version_docx(version), f"{name}.docx", DOCX)
+    return None
 
 
 def _version_page(
@@ -219,7 +206,6 @@ def _version_page(
         "may_edit": manager and not version.is_frozen,
         "has_draft": any(not v.is_frozen for v in versions),
         "freeze_form": FreezeForm(),
-        "exports": [kind for kind in ("xlsx", "docx") if _office_exporter(kind) is not None],
         "history": history_of(version),
     }
     return render(request, "cases/version_detail.html", context)
