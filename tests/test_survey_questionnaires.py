@@ -935,7 +935,7 @@ def test_docx_holds_every_section_and_question(data: Data) -> None:
             assert question.text in text, question.text
     assert "1. Hvor ofte bruker du systemet? *" in paragraphs  # required is marked
     assert "☐ Daglig" in paragraphs and "☐ Hjelp fra superbruker" in paragraphs
-    assert "Vet ikke" in cells and "1 – helt uenig" in cells
+    assert "Vet ikke" in cells and "1 – Helt uenig" in cells
     assert any(p.startswith("Et tall fra 0 til 200.") for p in paragraphs)
     # The English version for English-speaking reference groups.
     response = data.world.client_for("viewer").get(

@@ -41,6 +41,8 @@ from samla.surveys.questionnaire_forms import (
     SectionForm,
     free_questionnaire_name,
 )
+from samla.surveys.respond_forms import likert_choices
+from samla.surveys.services import DONT_KNOW
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HISTORY_LIMIT = 50
@@ -79,23 +81,13 @@ class Preview:
     name: str
     introduction: str
     sections: list[SectionView]
-    likert: list[tuple[int, str]]
+    likert: list[tuple[str, str]]
     dont_know: str
     required: str
 
     @property
     def question_count(self) -> int:
         return sum(len(s.questions) for s in self.sections)
-
-
-def likert_labels() -> list[tuple[int, str]]:
-    return [
-        (1, _("1 – helt uenig")),
-        (2, "2"),
-        (3, "3"),
-        (4, "4"),
-        (5, _("5 – helt enig")),
-    ]
 
 
 def _range_text(question: Question, language: str) -> str:
@@ -124,6 +116,7 @@ def questionnaire_preview(questionnaire: Questionnaire, language: str) -> Previe
         )
     )
     with override(language):
+        scale = likert_choices()  # worded as on the answer form
         number = 0
         views = []
         for section in sections:
@@ -149,8 +142,8 @@ def questionnaire_preview(questionnaire: Questionnaire, language: str) -> Previe
             name=questionnaire.display_name,
             introduction=questionnaire.display_introduction,
             sections=views,
-            likert=likert_labels(),
-            dont_know=_("Vet ikke"),
+            likert=[(value, label) for value, label in scale if value != DONT_KNOW],
+            dont_know=dict(scale)[DONT_KNOW],
             required=_("må besvares"),
         )
 
