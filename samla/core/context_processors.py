@@ -13,7 +13,6 @@ COMING_MODULES = [
     ("gevinster", _("Gevinster")),
     ("prosjekter", _("Prosjekter")),
     ("portefolje", _("Portefølje")),
-    ("business-case", _("Business case")),
 ]
 
 
