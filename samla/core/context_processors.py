@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 # Modules of later issues: shown in the menu as "kommer" until built.
 COMING_MODULES = [
-    ("undersokelser", _("Undersøkelser")),
     ("gevinster", _("Gevinster")),
     ("prosjekter", _("Prosjekter")),
     ("portefolje", _("Portefølje")),

@@ -341,6 +341,16 @@ def campaign_update(
                 )
             }
         )
+    if products is not None:
+        in_groups = set(before.user_groups.values_list("product_id", flat=True))
+        if not in_groups <= {p.pk for p in products}:
+            raise ValidationError(
+                {
+                    "products": _(
+                        "Et system som har brukergrupper kan ikke fjernes. Slett gruppene først."
+                    )
+                }
+            )
     if products is not None and has_answers:
         answered = set(before.responses.values_list("product_id", flat=True))
         if not answered <= {p.pk for p in products}:
@@ -405,8 +415,16 @@ def _validate_user_group(group: UserGroup) -> None:
         raise ValidationError(errors)
 
 
+def _require_not_closed(campaign: Campaign) -> None:
+    if campaign.status_on(today()) == Campaign.Status.CLOSED:
+        raise ValidationError(
+            _("Undersøkelsen er avsluttet; nye brukergrupper og invitasjoner kan ikke legges til.")
+        )
+
+
 @transaction.atomic
 def user_group_create(*, campaign: Campaign, open_link: bool = False, **fields: Any) -> UserGroup:
+    _require_not_closed(campaign)
     group = UserGroup(campaign=campaign)
     apply_fields(group, fields, USER_GROUP_FIELDS)
     group.full_clean(exclude=["open_token"])
@@ -471,7 +489,9 @@ def parse_email_list(text: str) -> list[str]:
 @transaction.atomic
 def invitations_add(*, group: UserGroup, emails: Iterable[str], base_url: str) -> int:
     """Invite addresses not already in the group. Sent at once if the campaign is out."""
+    _require_not_closed(group.campaign)
     existing = set(group.invitations.values_list("email", flat=True))
+    wanted = dict.fromkeys(email.strip().lower() for email in emails)
     new = [
         Invitation(
             campaign=group.campaign,
@@ -479,8 +499,8 @@ def invitations_add(*, group: UserGroup, emails: Iterable[str], base_url: str) -
             email=email,
             token_hash=hash_token(new_token()),
         )
-        for email in emails
-        if email not in existing
+        for email in wanted
+        if email and email not in existing
     ]
     Invitation.objects.bulk_create(new)
     if group.campaign.launched_at is not None and new:
