@@ -196,6 +196,9 @@ def seed_demo() -> list[DemoLogin]:
     from samla.landscape.demo import seed_nye_asker_landscape
 
     seed_nye_asker_landscape(asker, asker_orgs)
+    from samla.cases.demo import seed_demo_cases
+
+    seed_demo_cases(knutepunkt, user=admin)
     from samla.surveys.demo import seed_nye_asker_surveys
 
     seed_nye_asker_surveys(asker, asker_orgs, accepted_by=admin)
