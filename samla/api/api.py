@@ -49,6 +49,7 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     )
 
 
+from samla.cases.api import router as cases_router  # noqa: E402
 from samla.landscape.api import router as landscape_router  # noqa: E402
 from samla.organisations.api import router as organisations_router  # noqa: E402
 from samla.surveys.api import router as surveys_router  # noqa: E402
@@ -56,3 +57,4 @@ from samla.surveys.api import router as surveys_router  # noqa: E402
 api.add_router("/", organisations_router)
 api.add_router("/", landscape_router)
 api.add_router("/", surveys_router)
+api.add_router("/", cases_router)
