@@ -130,7 +130,8 @@
       charts.forEach(function (chart) { chart.resize(); });
     });
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    drawAll(event.target.parentNode || document);
+  // The Monte Carlo section is swapped in by htmx when the background run is done.
+  document.addEventListener("htmx:afterSettle", function () {
+    drawAll(document);
   });
 })();
