@@ -76,11 +76,10 @@ class Scenario:
         return self.url(name, campaign_id=group.campaign.uuid, group_id=group.uuid)
 
 
-def build_scenario(
-    world: World, *, anonymous: bool = True, invite: bool = True, name: str = "Sak/arkiv 2026"
-) -> Scenario:
+def _landscape_and_questionnaire(
+    world: World, sak: SystemCategory
+) -> tuple[Product, Product, Product, Questionnaire]:
     alfa = world.alfa
-    sak = SystemCategory.objects.get(collaboration=alfa, code="ADM-SAK")
     vendor = landscape_services.vendor_save(collaboration=alfa, name="Tieto")
     elements = landscape_services.product_save(collaboration=alfa, name="Elements", vendor=vendor)
     p360 = landscape_services.product_save(collaboration=alfa, name="Public 360", vendor=vendor)
@@ -100,6 +99,24 @@ def build_scenario(
         text="Systemet dekker oppgavene mine.",
         required=True,
     )
+    return elements, p360, spare, questionnaire
+
+
+def build_scenario(
+    world: World, *, anonymous: bool = True, invite: bool = True, name: str = "Sak/arkiv 2026"
+) -> Scenario:
+    alfa = world.alfa
+    sak = SystemCategory.objects.get(collaboration=alfa, code="ADM-SAK")
+    products = {p.name: p for p in Product.objects.filter(collaboration=alfa)}
+    if products:  # a second campaign in the same world evaluates the same systems
+        elements, p360, spare = (
+            products["Elements"],
+            products["Public 360"],
+            products["Ubrukt system"],
+        )
+        questionnaire = Questionnaire.objects.get(collaboration=alfa, name="Kort skjema")
+    else:
+        elements, p360, spare, questionnaire = _landscape_and_questionnaire(world, sak)
     campaign = services.campaign_create(
         collaboration=alfa,
         products=[elements, p360],
