@@ -159,3 +159,26 @@ def test_line_form_error_is_accessible(browse: Callable[..., Browsing], cases: C
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert not Line.objects.filter(name="Feil linje").exists()
     browsing.check_a11y()
+
+
+def test_background_simulation_is_polled_and_swapped_in(
+    browse: Callable[..., Browsing], cases: Cases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large case shows a progress bar while its run is queued; htmx swaps the results in."""
+    from samla.cases import services
+    from samla.cases.document import document_digest, version_document
+    from samla.cases.models import MonteCarloRun
+
+    monkeypatch.setattr(services, "INLINE_MONTE_CARLO_LIMIT", 1_000)
+    run = MonteCarloRun.objects.create(
+        version=cases.v2, document_digest=document_digest(version_document(cases.v2))
+    )
+    browsing = browse("viewer")
+    browsing.visit(f"{B}versjoner/{cases.v2.uuid}/")
+    page = browsing.page
+    assert page.locator("#monte-carlo progress").count() == 1
+    services.monte_carlo_execute(run_id=run.pk)
+    page.wait_for_function("() => !document.querySelector('#monte-carlo progress')", timeout=10_000)
+    assert "rask simulering" not in page.locator("#monte-carlo").inner_text()
+    assert charts_drawn(browsing) >= 5
+    browsing.assert_no_errors()
