@@ -794,3 +794,33 @@ def test_demo_cases(world: World) -> None:
     assert stages == ["approved", "draft"]
     assert seed_demo_cases(world.alfa) == case  # running it again changes nothing
     assert case.versions.count() == 2
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def _list_queries(world: World) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client_for("viewer")
+    client.get(url("case_list"))  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("case_list")).status_code == 200
+    return len(queries)
+
+
+def test_case_list_queries_grow_by_a_fixed_number_per_case(world: World) -> None:
+    """Each case on the page is evaluated (its NPVs come from the engine); a locked version
+    reads its stored document, a draft its alternatives and lines. The page holds 25."""
+    first = services.case_create(collaboration=world.alfa, name="Sak 1", base_year=2026)
+    one = _list_queries(world)
+    services.case_create(collaboration=world.alfa, name="Sak 2", base_year=2026)
+    services.case_create(collaboration=world.alfa, name="Sak 3", base_year=2026)
+    three = _list_queries(world)
+    per_draft = (three - one) // 2
+    assert three - one == 2 * per_draft
+    assert per_draft <= 5, per_draft
+    services.alternative_create(version=first.versions.get(), name="Alternativ")
+    services.version_freeze(version=first.versions.get(), stage="approved", user=world.admin)
+    assert _list_queries(world) == three - per_draft, "a locked version reads no rows"
