@@ -449,3 +449,30 @@ def test_logged_in_user_answers_like_anyone(survey: Survey) -> None:
     assert "Hovedmeny" not in html
     assert submit(client, survey.paths[2], full_answers(survey), key).status_code == 302
     assert Response.objects.count() == 1
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def test_form_queries_do_not_grow_with_the_questions(
+    survey: Survey, django_assert_num_queries: Any
+) -> None:
+    client = Client()
+    with django_assert_num_queries(2):  # the link with its campaign and group; the questions
+        open_form(client, survey.paths[0])
+    questionnaire = survey.campaign.questionnaire
+    section = questionnaire.sections.last()
+    for number in range(5):
+        services.question_create(
+            questionnaire=questionnaire,
+            section=section,
+            kind=Question.Kind.LIKERT,
+            text=f"Påstand {number}",
+        )
+    with django_assert_num_queries(2):
+        _page, key = open_form(client, survey.paths[0])
+    answers = full_answers(survey)
+    # Link, questions; then spend the invitation, the response and all answers in one insert.
+    with django_assert_num_queries(9):
+        assert submit(client, survey.paths[0], answers, key).status_code == 302
+    assert Answer.objects.count() == questionnaire.questions.count() + 1
