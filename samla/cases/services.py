@@ -469,6 +469,10 @@ def _line_fields(
         fields.update(distribution=Line.Distribution.POINT, amount=_decimal(amount))
     if "year" in entry:
         fields["first_year"] = fields["last_year"] = entry["year"]
+    elif "from" not in entry and "to" not in entry and entry["kind"] == Line.Kind.INVESTMENT:
+        fields["first_year"] = fields["last_year"] = version.base_year  # as the case format
+    elif "from" not in entry and "to" not in entry and entry["kind"] == Line.Kind.RESIDUAL:
+        fields["first_year"] = fields["last_year"] = version.last_year  # as the case format
     else:
         fields["first_year"] = entry.get("from", version.base_year)
         fields["last_year"] = entry.get("to", version.last_year)
