@@ -716,6 +716,21 @@ def test_import_names_field_and_line_of_each_problem(world: World, cases: Cases)
     assert snapshot() == before
 
 
+def test_line_years_default_as_in_the_case_format(world: World, cases: Cases) -> None:
+    token = token_for(world, "admin")
+    path = f"{cases.alternative_path()}/lines"
+    years = {}
+    for kind in ("investment", "residual", "benefit"):
+        response = call(token, "POST", path, {"kind": kind, "name": kind, "amount": 1000})
+        assert response.status_code == 201, response.content
+        years[kind] = (response.json()["first_year"], response.json()["last_year"])
+    assert years == {
+        "investment": (2026, 2026),
+        "residual": (2030, 2030),
+        "benefit": (2026, 2030),
+    }
+
+
 def test_import_yaml_and_refusals(world: World, cases: Cases) -> None:
     token = token_for(world, "admin")
     headers = {"Authorization": f"Bearer {token}"}

@@ -140,7 +140,7 @@ class LineCreateIn(Schema):
     first_year: int | None = Field(None, ge=0, le=SMALL, description="Default: the base year.")
     last_year: int | None = Field(
         None, ge=0, le=SMALL, description="Default: the last year of the period."
-    )
+    )  # both left out: one year for an investment (the base year) or a residual value (the last)
     split_key: UUID | None = Field(None, description="A cost-sharing key's uuid.")
     affects_budget: bool | None = None
     order: int | None = Field(None, ge=0, le=SMALL)
@@ -614,13 +614,21 @@ def line_create(
     alternative_id: UUID,
     payload: LineCreateIn,
 ) -> Any:
-    """Add a line; the years default to the whole analysis period."""
+    """Add a line. Without years, an investment falls in the base year, a residual value in
+    the last year, and other lines run through the analysis period (as in the case format)."""
     access = _access(request, slug)
     alternative = _alternative(access, case_id, version_id, alternative_id, for_change=True)
     version = alternative.version
     given = payload.dict()
     if given["order"] is None:
         del given["order"]
+    if given["first_year"] is None and given["last_year"] is None:
+        # As in the case format: an investment falls in the base year, a residual value in
+        # the last year, anything else runs through the period.
+        if given["kind"] == Line.Kind.INVESTMENT:
+            given["last_year"] = version.base_year
+        elif given["kind"] == Line.Kind.RESIDUAL:
+            given["first_year"] = version.last_year
     if given["first_year"] is None:
         given["first_year"] = version.base_year
     if given["last_year"] is None:
