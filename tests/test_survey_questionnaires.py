@@ -443,6 +443,7 @@ def test_list_shows_questions_campaigns_and_locked_state(data: Data) -> None:
     assert rows["Tomt skjema"].locked is False
     html = page_text(response)
     assert "Sak/arkiv 2026" in html and "Låst – har svar" in html and "Kan endres" in html
+    assert f'href="{reverse("surveys:campaign_list", args=["alfa"])}"' in html
 
 
 def _list_queries(world: World) -> int:
