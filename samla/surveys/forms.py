@@ -84,10 +84,13 @@ class CampaignForm(forms.Form):
         self.fields["questionnaire"].choices = [("", "–"), *choices]  # type: ignore[attr-defined]
         if len(choices) == 1 and not self.initial.get("questionnaire"):
             self.initial["questionnaire"] = choices[0][0]
+        # Why a field cannot be changed. Shown beside the field rather than as its help text,
+        # which Designsystemet greys out (too faint to read) on a disabled field.
+        self.locked: dict[str, Any] = {}
         if campaign is not None and campaign.launched_at is not None:
-            self.fields["questionnaire"].disabled = True
-            self.fields["questionnaire"].help_text = _(
-                "Spørreskjemaet kan ikke byttes etter at undersøkelsen er sendt ut."
+            self._lock(
+                "questionnaire",
+                _("Spørreskjemaet kan ikke byttes etter at undersøkelsen er sendt ut."),
             )
         self.fields["category"].queryset = SystemCategory.objects.filter(  # type: ignore[attr-defined]
             collaboration=collaboration
@@ -99,10 +102,17 @@ class CampaignForm(forms.Form):
         }
         self.fields["anonymous"].help_text = str(self.fields["anonymous"].help_text) % settings
         if campaign is not None and campaign.anonymous and has_answers:
-            self.fields["anonymous"].disabled = True
-            self.fields["anonymous"].help_text = _(
-                "Undersøkelsen har svar som ble gitt anonymt; den kan ikke gjøres ikke-anonym."
+            self._lock(
+                "anonymous",
+                _("Undersøkelsen har svar som ble gitt anonymt; den kan ikke gjøres ikke-anonym."),
             )
+
+    def _lock(self, name: str, reason: Any) -> None:
+        field = self.fields[name]
+        field.disabled = True
+        field.help_text = ""
+        field.widget.attrs["aria-describedby"] = f"{name}-locked"
+        self.locked[name] = reason
 
     def _limit_products(self, category: SystemCategory | None) -> None:
         """The category's systems (and any already chosen), or all when no category."""
