@@ -27,7 +27,7 @@ from samla.surveys.results import CampaignResults, ProductResult, QuestionResult
 def _summary_columns() -> list[Column]:
     return [
         Column(_("Del"), 18),
-        Column(_("Spørsmål"), 48, wrap=True),
+        Column(_("Spørsmål"), 48),
         Column(_("System"), 22),
         Column(_("Organisasjon"), 22),
         Column(_("Svar (n)"), 12),
@@ -41,7 +41,7 @@ def _summary_columns() -> list[Column]:
 
 def _distribution_columns() -> list[Column]:
     return [
-        Column(_("Spørsmål"), 48, wrap=True),
+        Column(_("Spørsmål"), 48),
         Column(_("System"), 22),
         Column(_("Organisasjon"), 22),
         Column(_("Svaralternativ"), 26),
@@ -155,9 +155,9 @@ def results_xlsx(results: CampaignResults) -> bytes:
             workbook,
             _("Fritekst"),
             [
-                Column(_("Spørsmål"), 40, wrap=True),
+                Column(_("Spørsmål"), 40),
                 Column(_("System"), 22),
-                Column(_("Svar"), 80, wrap=True),
+                Column(_("Svar"), 80),
             ],
             text_rows(results),
         )

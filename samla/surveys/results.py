@@ -360,9 +360,9 @@ class CampaignResults:
 
     @property
     def fit_chart_label(self) -> str:
-        return _("Stolpediagram: snitt for funksjonell og teknisk egnethet per system i %(name)s") % {
-            "name": self.campaign.name
-        }
+        return _(
+            "Stolpediagram: snitt for funksjonell og teknisk egnethet per system i %(name)s"
+        ) % {"name": self.campaign.name}
 
     def fit_chart(self) -> dict[str, Any] | None:
         """Mean functional and technical fit (1–5) per product, where shown."""
@@ -404,8 +404,12 @@ def _tallies(
     multiple_ids: list[int],
 ) -> dict[tuple[int, int, int, int], Tally]:
     """(campaign, question, product, organisation) → tally, in one or two queries."""
+    # The product through the response too: SQLite then narrows by the response index
+    # (campaign, product, organisation) instead of reading every answer of the campaign.
     answers = Answer.objects.filter(
-        response__campaign_id__in=[c.pk for c in campaigns], product_id__in=product_ids
+        response__campaign_id__in=[c.pk for c in campaigns],
+        response__product_id__in=product_ids,
+        product_id__in=product_ids,
     )
     tallies: dict[tuple[int, int, int, int], Tally] = defaultdict(Tally)
     rows = (
@@ -462,6 +466,7 @@ def _texts(
     rows = (
         Answer.objects.filter(
             response__campaign_id__in={c for c, _q, _p in wanted},
+            response__product_id__in={p for _c, _q, p in wanted},
             question_id__in={q for _c, q, _p in wanted},
             product_id__in={p for _c, _q, p in wanted},
             dont_know=False,

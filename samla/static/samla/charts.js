@@ -69,10 +69,21 @@
     var built = option(spec);
     element.style.height = built.height + "px";
     element.style.width = "100%";
+    // A chart drawn for a wider window must never widen the page before it is redrawn.
+    element.style.overflow = "hidden";
     var chart = window.echarts.init(element, null, {renderer: "canvas"});
     chart.setOption(built.option);
     element.dataset.chartDrawn = "true";
     charts.push(chart);
+    if (typeof window.ResizeObserver === "function") {
+      var lastWidth = element.clientWidth;
+      new window.ResizeObserver(function () {
+        if (element.clientWidth !== lastWidth && !chart.isDisposed()) {
+          lastWidth = element.clientWidth;
+          chart.resize();
+        }
+      }).observe(element);
+    }
   }
 
   function drawAll(root) {
@@ -82,6 +93,7 @@
 
   var pending = null;
   window.addEventListener("resize", function () {
+    if (typeof window.ResizeObserver === "function") { return; } // each chart watches itself
     if (pending) { window.clearTimeout(pending); }
     pending = window.setTimeout(function () {
       charts = charts.filter(function (chart) { return !chart.isDisposed(); });
