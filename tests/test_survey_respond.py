@@ -417,7 +417,15 @@ def test_closed_early_campaign_is_closed(survey: Survey) -> None:
 
 
 def test_unknown_token_is_a_plain_404(survey: Survey) -> None:
-    for path in ("/svar/finnes-ikke/", "/svar/apen/finnes-ikke/", "/svar/" + "x" * 80 + "/"):
+    for path in (
+        "/svar/finnes-ikke/",
+        "/svar/apen/finnes-ikke/",
+        "/svar/" + "x" * 80 + "/",
+        "/svar/apen/ab%00cd/",
+        "/svar/ab%00cd/",
+        "/svar/apen/%27%20OR%201=1--/",
+        "/svar/%C3%A6%C3%B8%C3%A5/",
+    ):
         response = Client().get(path)
         assert response.status_code == 404
         html = response.content.decode()

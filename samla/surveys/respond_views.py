@@ -13,6 +13,7 @@ those answers are marked as logged already.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -31,6 +32,9 @@ from samla.surveys.respond_forms import ResponseForm, field_name
 from samla.surveys.services import AlreadyAnswered, Link
 
 LANGUAGES = ("nb", "en")
+# Tokens are URL-safe base64 (``secrets.token_urlsafe``). Anything else, such as a NUL that
+# PostgreSQL would refuse in a query, is an invalid link before it reaches the database.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def respondent_language(request: HttpRequest) -> str:
@@ -90,7 +94,11 @@ def _status_page(request: HttpRequest, link: Link, status: str, lang: str) -> Ht
 
 def _answer(request: HttpRequest, token: str, *, open_link: bool) -> HttpResponse:
     lang = respondent_language(request)
-    link = services.link_resolve(token, open_link=open_link)
+    link = (
+        services.link_resolve(token, open_link=open_link)
+        if TOKEN_PATTERN.fullmatch(token)
+        else None
+    )
     if link is None:
         return _page(request, "surveys/respond/invalid.html", {}, lang, status=404)
     if link.invitation is not None and link.invitation.answered:
