@@ -50,7 +50,7 @@ from samla.finance.cashflow import Alternative as CaseAlternative
 from samla.finance.cashflow import Case, LineKind
 from samla.finance.cashflow import Line as CaseLine
 from samla.finance.distributions import Normal, Pert, Triangular, Uniform
-from samla.finance.evaluate import AlternativeResult, CaseResult
+from samla.finance.evaluate import AlternativeResult, CaseResult, to_json_dict
 
 KRONER = "# ##0"
 ORE = "# ##0.00"
@@ -711,6 +711,9 @@ def version_xlsx(version: CaseVersion, *, result: CaseResult | None = None) -> b
 
 
 # --- Report -----------------------------------------------------------------------------------
+#
+# The report's figures come from ``to_json_dict`` of the engine's result, formatted as the
+# version page formats them (kroner rounded from the øre), so the two show the same numbers.
 
 
 def _kr(value: float | Decimal | None) -> str:
@@ -725,20 +728,20 @@ def _ratio(value: float | None) -> str:
     return "–" if value is None else format_number(value, 2)
 
 
-def _irr_text(alt: AlternativeResult) -> str:
-    if alt.irr is not None:
-        return _percent(alt.irr)
-    if alt.irr_roots:
-        return _("flere (%(roots)s)") % {"roots": ", ".join(_percent(r) for r in alt.irr_roots)}
+def _irr_text(alt: dict[str, Any]) -> str:
+    if alt["irr"] is not None:
+        return _percent(alt["irr"])
+    if len(alt["irr_roots"]) > 1:
+        return _("flere: %(roots)s") % {"roots": ", ".join(_percent(r) for r in alt["irr_roots"])}
     return _("ingen")
 
 
-def _year_text(year: int | None, years: float | None) -> str:
-    if year is None:
-        return _("aldri i perioden")
+def _year_text(year: int | None, years: float | None = None) -> str:
+    if not year:
+        return _("aldri")
     if years is None:
         return str(year)
-    return _("%(year)s (etter %(years)s år)") % {"year": year, "years": format_number(years, 1)}
+    return _("%(year)s (%(years)s år)") % {"year": year, "years": format_number(years, 1)}
 
 
 def _score(score: int) -> str:
@@ -772,63 +775,96 @@ def _years_text(line: CaseLine) -> str:
     return f"{line.first_year}–{line.last_year}"
 
 
-def _split_text(version: CaseVersion) -> str:
-    if version.split_key is not None:
+def _split_text(version: CaseVersion, document: dict[str, Any]) -> str:
+    if not document.get("organisations"):
+        return _("Ingen organisasjoner")
+    if version.split_key is not None and not version.is_frozen:
         return version.split_key.name
-    return _("Etter innbyggertall")
+    split = document.get("split", "population")
+    if split == "population":
+        return _("Etter innbyggertall")
+    if split == "equal":
+        return _("Like andeler")
+    if isinstance(split, dict) and "fixed" in split:
+        return _("%(fixed)s likt, resten etter innbyggertall") % {
+            "fixed": _percent(split["fixed"], 0)
+        }
+    return _("Egne vekter")
 
 
-def _comparison_rows(result: CaseResult) -> list[list[str]]:
-    return [
-        [
-            alt.name + (" " + _("(nullalternativet)") if alt.zero else ""),
-            _kr(alt.npv),
-            _kr(alt.npv_vs_zero),
-            _ratio(alt.benefit_cost_ratio_vs_zero),
-            _irr_text(alt),
-            _year_text(alt.payback_year, None),
-            _year_text(alt.discounted_payback_year, None),
-        ]
-        for alt in result.alternatives
+def comparison_rows(result: dict[str, Any]) -> list[list[str]]:
+    """The version page's comparison: one row per figure, one column per alternative."""
+    alternatives = result["alternatives"]
+
+    def row(label: str, cell: Any) -> list[str]:
+        return [label, *(cell(alt) for alt in alternatives)]
+
+    rows = [
+        row(_("Nåverdi"), lambda alt: _kr(alt["npv"])),
+        row(_("Nåverdi mot nullalternativet"), lambda alt: _kr(alt["npv_vs_zero"])),
+        row(_("Nåverdi av kostnader"), lambda alt: _kr(alt["pv_costs"])),
+        row(_("Nåverdi av nytte"), lambda alt: _kr(alt["pv_benefits"])),
     ]
-
-
-def comparison_headers() -> list[str]:
-    return [
-        _("Alternativ"),
-        _("Nåverdi"),
-        _("Nåverdi mot nullalternativet"),
-        _("Nytte/kost mot nullalternativet"),
-        _("Internrente"),
-        _("Tilbakebetalt"),
-        _("Diskontert tilbakebetalt"),
+    if result["tax_financing_rate"]:
+        rows.append(
+            row(
+                _("Nåverdi av skattefinansieringskostnad"), lambda alt: _kr(alt["pv_tax_financing"])
+            )
+        )
+    rows += [
+        row(_("Nytte/kostnad"), lambda alt: _ratio(alt["benefit_cost_ratio"])),
+        row(
+            _("Nytte/kostnad mot nullalternativet"),
+            lambda alt: "–" if alt["zero"] else _ratio(alt["benefit_cost_ratio_vs_zero"]),
+        ),
+        row(
+            _("Netto nåverdi per budsjettkrone"),
+            lambda alt: _ratio(
+                alt["npv_per_budget_krone"] if alt["zero"] else alt["npv_per_budget_krone_vs_zero"]
+            ),
+        ),
+        row(_("Internrente"), _irr_text),
+        row(_("Tilbakebetalt"), lambda alt: _year_text(alt["payback_year"], alt["payback_years"])),
+        row(
+            _("Tilbakebetalt diskontert"),
+            lambda alt: _year_text(alt["discounted_payback_year"], alt["discounted_payback_years"]),
+        ),
+        row(_("Monte Carlo P10"), lambda alt: _kr(alt["monte_carlo"]["p10"])),
+        row(_("Monte Carlo P50"), lambda alt: _kr(alt["monte_carlo"]["p50"])),
+        row(_("Monte Carlo P90"), lambda alt: _kr(alt["monte_carlo"]["p90"])),
+        row(_("P(nåverdi > 0)"), lambda alt: _percent(alt["monte_carlo"]["prob_positive"])),
     ]
+    return rows
+
+
+def _alternative_header(alt: dict[str, Any]) -> str:
+    return alt["name"] + (" " + _("(null)") if alt["zero"] else "")
 
 
 def _subtitle(version: CaseVersion) -> str:
-    stage = _stage_label(version)
     text = _("Business case (samfunnsøkonomisk analyse), versjon %(number)s: %(stage)s.") % {
         "number": version.number,
-        "stage": stage,
+        "stage": _stage_label(version),
     }
     if version.is_frozen and version.frozen_at is not None:
-        by = (
-            version.frozen_by.get_full_name() or version.frozen_by.username
-            if version.frozen_by
-            else ""
-        )
+        date = timezone.localtime(version.frozen_at).strftime("%d.%m.%Y")
+        user = version.frozen_by
+        name = (user.get_full_name() or user.username) if user is not None else ""
         text += " " + (
-            _("Låst %(date)s av %(user)s.")
-            % {"date": timezone.localtime(version.frozen_at).strftime("%d.%m.%Y"), "user": by}
-            if by
-            else _("Låst %(date)s.")
-            % {"date": timezone.localtime(version.frozen_at).strftime("%d.%m.%Y")}
+            _("Låst %(date)s av %(user)s.") % {"date": date, "user": name}
+            if name
+            else _("Låst %(date)s.") % {"date": date}
         )
-    text += " " + _("Laget i Samla %(date)s.") % {"date": timezone.localdate().strftime("%d.%m.%Y")}
-    return text
+    return (
+        text
+        + " "
+        + _("Laget i Samla %(date)s.") % {"date": timezone.localdate().strftime("%d.%m.%Y")}
+    )
 
 
-def _assumptions_section(document: DocumentType, version: CaseVersion, case: Case) -> None:
+def _assumptions_section(
+    document: DocumentType, version: CaseVersion, case: Case, data: dict[str, Any]
+) -> None:
     document.add_heading(_("Forutsetninger"), level=1)
     labels = _kind_labels()
     bias = ", ".join(
@@ -840,29 +876,31 @@ def _assumptions_section(document: DocumentType, version: CaseVersion, case: Cas
         else _("trinnvis: %(bands)s")
         % {"bands": ", ".join(_percent(band.rate) for band in case.discount.bands)}
     )
+    period = _("%(years)s år, %(first)s–%(last)s") % {
+        "years": case.years,
+        "first": case.base_year,
+        "last": case.last_year,
+    }
+    tax = (
+        _percent(case.tax_financing_rate, 0) + " " + _("av netto budsjettvirkning")
+        if case.tax_financing_rate
+        else _("Ikke tatt med")
+    )
+    monte_carlo = data.get("monte_carlo") or {}
     settings = [
         [_("Basisår"), _("%(year)s (ikke diskontert)") % {"year": case.base_year}],
-        [
-            _("Analyseperiode"),
-            _("%(years)s år, %(first)s–%(last)s")
-            % {"years": case.years, "first": case.base_year, "last": case.last_year},
-        ],
+        [_("Analyseperiode"), period],
         [_("Kalkulasjonsrente (reell)"), rate],
         [_("Timepris for spart tid"), _kr(case.hourly_rate)],
-        [
-            _("Skattefinansieringskostnad"),
-            _percent(case.tax_financing_rate, 0) + " " + _("av netto budsjettvirkning")
-            if case.tax_financing_rate
-            else _("Ikke tatt med"),
-        ],
+        [_("Skattefinansieringskostnad"), tax],
         [_("Påslag for optimismebias"), bias or _("Ingen")],
-        [_("Fordeling mellom organisasjonene"), _split_text(version)],
+        [_("Fordeling mellom organisasjonene"), _split_text(version, data)],
         [
             _("Monte Carlo"),
             _("%(iterations)s trekk, startverdi %(seed)s")
             % {
-                "iterations": format_number(version.monte_carlo_iterations),
-                "seed": version.monte_carlo_seed,
+                "iterations": format_number(monte_carlo.get("iterations", 0)),
+                "seed": monte_carlo.get("seed", "–"),
             },
         ],
     ]
@@ -883,18 +921,26 @@ def _assumptions_section(document: DocumentType, version: CaseVersion, case: Cas
         )
 
 
+def _effects(version: CaseVersion) -> dict[str, list[Any]]:
+    """Each alternative's non-monetised effects by the alternative's name."""
+    return {
+        alternative.name: list(alternative.effects.all())
+        for alternative in version.alternatives.prefetch_related("effects")
+    }
+
+
 def version_docx(version: CaseVersion, *, result: CaseResult | None = None) -> bytes:
-    """A Norwegian business-case report for the version, with the same figures as the pages."""
-    document_data = version_document(version)
-    case = parse_document(document_data)
-    result = result or evaluate_version(version)
-    db_alternatives = {alt.name: alt for alt in version.alternatives.prefetch_related("effects")}
+    """A Norwegian business-case report for the version, with the same figures as its page."""
+    data = version_document(version)
+    case = parse_document(data)
+    results = to_json_dict(result or evaluate_version(version))
+    effects = _effects(version)
     descriptions = {
         str(entry["name"]): str(entry.get("description", ""))
-        for entry in document_data.get("alternatives", [])
+        for entry in data.get("alternatives", [])
     }
-    document = new_document(case.name, _subtitle(version))
     labels = _kind_labels()
+    document = new_document(case.name, _subtitle(version))
 
     document.add_heading(_("Bakgrunn"), level=1)
     document.add_paragraph(version.case.description or _("Saken har ingen beskrivelse."))
@@ -907,7 +953,7 @@ def version_docx(version: CaseVersion, *, result: CaseResult | None = None) -> b
         else _("Saken er ikke knyttet til en systemkategori.")
     )
 
-    _assumptions_section(document, version, case)
+    _assumptions_section(document, version, case, data)
 
     document.add_heading(_("Alternativer"), level=1)
     for alternative in case.alternatives:
@@ -915,130 +961,130 @@ def version_docx(version: CaseVersion, *, result: CaseResult | None = None) -> b
         document.add_heading(heading, level=2)
         if descriptions.get(alternative.name):
             document.add_paragraph(descriptions[alternative.name])
-        if alternative.lines:
-            add_table(
-                document,
-                [_("Linje"), _("Type"), _("År"), _("Per år"), _("Påvirker budsjett")],
-                [
-                    [
-                        line.name,
-                        labels[line.kind],
-                        _years_text(line),
-                        _amount_text(line),
-                        _("Ja") if line.affects_budget else _("Nei"),
-                    ]
-                    for line in alternative.lines
-                ],
-            )
-        else:
+        if not alternative.lines:
             document.add_paragraph(_("Ingen prissatte virkninger."))
+            continue
+        add_table(
+            document,
+            [_("Linje"), _("Type"), _("År"), _("Per år"), _("Påvirker budsjett")],
+            [
+                [
+                    line.name,
+                    labels[line.kind],
+                    _years_text(line),
+                    _amount_text(line),
+                    _("Ja") if line.affects_budget else _("Nei"),
+                ]
+                for line in alternative.lines
+            ],
+        )
 
+    alternatives = results["alternatives"]
     document.add_heading(_("Sammenligning av alternativene"), level=1)
     document.add_paragraph(
         _(
-            "Netto nåverdi i %(year)s-kroner. Nåverdi mot nullalternativet, internrente og "
-            "tilbakebetaling gjelder endringen fra nullalternativet."
+            "Netto nåverdi i %(year)s-kroner. Nåverdi mot nullalternativet, internrente, "
+            "tilbakebetaling og Monte Carlo gjelder endringen fra nullalternativet; for "
+            "nullalternativet selv dets egne kontantstrømmer."
         )
         % {"year": case.base_year}
     )
-    add_table(document, comparison_headers(), _comparison_rows(result))
+    add_table(
+        document,
+        [_("Nøkkeltall"), *(_alternative_header(alt) for alt in alternatives)],
+        comparison_rows(results),
+    )
 
-    others = [alt for alt in result.alternatives if not alt.zero]
+    others = [alt for alt in alternatives if not alt["zero"]]
     document.add_heading(_("Tilbakebetaling"), level=1)
     for alt in others:
         document.add_paragraph(
             _("%(name)s: tilbakebetalt %(simple)s; diskontert %(discounted)s.")
             % {
-                "name": alt.name,
-                "simple": _year_text(alt.payback_year, alt.payback_years),
-                "discounted": _year_text(alt.discounted_payback_year, alt.discounted_payback_years),
+                "name": alt["name"],
+                "simple": _year_text(alt["payback_year"], alt["payback_years"]),
+                "discounted": _year_text(
+                    alt["discounted_payback_year"], alt["discounted_payback_years"]
+                ),
             }
         )
 
     document.add_heading(_("Følsomhetsanalyse"), level=1)
     document.add_paragraph(
         _(
-            "Nåverdien mot nullalternativet når ett usikkert beløp settes til sitt lave og sitt høye "
-            "anslag og de andre holdes på forventningen; størst utslag først."
+            "Nåverdien mot nullalternativet når ett usikkert beløp settes til sitt lave og sitt "
+            "høye anslag og de andre holdes på forventningen; størst utslag først."
         )
     )
     for alt in others:
-        document.add_heading(alt.name, level=2)
-        if not alt.tornado:
+        document.add_heading(alt["name"], level=2)
+        if not alt["tornado"]:
             document.add_paragraph(_("Ingen usikre beløp påvirker dette alternativet."))
             continue
         add_table(
             document,
             [
-                _("Usikkert beløp"),
-                _("Nåverdi, lavt anslag"),
-                _("Nåverdi, høyt anslag"),
+                _("Inndata"),
+                _("Lavt anslag"),
+                _("Høyt anslag"),
+                _("Nåverdi lavt"),
+                _("Nåverdi høyt"),
                 _("Utslag"),
                 _("Nullpunkt"),
             ],
             [
                 [
-                    bar.input,
-                    _kr(bar.npv_low),
-                    _kr(bar.npv_high),
-                    _kr(bar.swing),
-                    "–" if bar.break_even is None else format_number(bar.break_even),
+                    bar["input"],
+                    format_number(bar["low"]),
+                    format_number(bar["high"]),
+                    _kr(bar["npv_low"]),
+                    _kr(bar["npv_high"]),
+                    _kr(bar["swing"]),
+                    "–" if bar["break_even"] is None else format_number(bar["break_even"]),
                 ]
-                for bar in alt.tornado[:15]
+                for bar in alt["tornado"]
             ],
         )
 
     document.add_heading(_("Usikkerhetsanalyse"), level=1)
-    first = result.alternatives[0].monte_carlo if result.alternatives else None
-    if first is not None:
+    if alternatives:
+        first = alternatives[0]["monte_carlo"]
         document.add_paragraph(
             _(
-                "Monte Carlo-simulering med %(iterations)s trekk (startverdi %(seed)s) av nåverdien "
-                "mot nullalternativet. P10: 10 %% av trekkene ga lavere nåverdi."
+                "Monte Carlo-simulering med %(iterations)s trekk (startverdi %(seed)s) av "
+                "nåverdien mot nullalternativet. P10: 10 %% av trekkene ga lavere nåverdi."
             )
-            % {"iterations": format_number(first.iterations), "seed": first.seed}
+            % {"iterations": format_number(first["iterations"]), "seed": first["seed"]}
         )
     add_table(
         document,
-        [
-            _("Alternativ"),
-            "P10",
-            "P50",
-            "P90",
-            _("Forventning"),
-            _("Sannsynlighet for nåverdi over 0"),
-        ],
+        [_("Alternativ"), "P10", "P50", "P90", _("Forventning"), _("P(nåverdi > 0)")],
         [
             [
-                alt.name,
-                _kr(alt.monte_carlo.p10),
-                _kr(alt.monte_carlo.p50),
-                _kr(alt.monte_carlo.p90),
-                _kr(alt.monte_carlo.mean),
-                _percent(alt.monte_carlo.prob_positive),
+                alt["name"],
+                _kr(alt["monte_carlo"]["p10"]),
+                _kr(alt["monte_carlo"]["p50"]),
+                _kr(alt["monte_carlo"]["p90"]),
+                _kr(alt["monte_carlo"]["mean"]),
+                _percent(alt["monte_carlo"]["prob_positive"]),
             ]
             for alt in others
         ],
     )
 
     document.add_heading(_("Fordeling per organisasjon"), level=1)
-    if not any(alt.by_organisation for alt in others):
+    if not any(alt["by_organisation"] for alt in others):
         document.add_paragraph(_("Saken har ingen organisasjoner å fordele mellom."))
     for alt in others:
-        if not alt.by_organisation:
+        if not alt["by_organisation"]:
             continue
-        document.add_heading(alt.name, level=2)
+        document.add_heading(alt["name"], level=2)
         add_table(
             document,
+            [_("Organisasjon"), _("Nåverdi"), _("Mot nullalternativet"), _("Tilbakebetalt")],
             [
-                _("Organisasjon"),
-                _("Nåverdi"),
-                _("Nåverdi mot nullalternativet"),
-                _("Tilbakebetalt"),
-            ],
-            [
-                [org.name, _kr(org.npv), _kr(org.npv_vs_zero), _year_text(org.payback_year, None)]
-                for org in alt.by_organisation
+                [name, _kr(org["npv"]), _kr(org["npv_vs_zero"]), _year_text(org["payback_year"])]
+                for name, org in alt["by_organisation"].items()
             ],
         )
 
@@ -1046,20 +1092,15 @@ def version_docx(version: CaseVersion, *, result: CaseResult | None = None) -> b
     document.add_paragraph(
         _("Vurdert etter pluss-minus-metoden fra −4 (svært negativ) til +4 (svært positiv).")
     )
-    any_effects = False
     for alternative in case.alternatives:
-        stored = db_alternatives.get(alternative.name)
-        effects = list(stored.effects.all()) if stored is not None else []
-        if not effects:
-            continue
-        any_effects = True
-        document.add_heading(alternative.name, level=2)
-        add_table(
-            document,
-            [_("Virkning"), _("Vurdering"), _("Begrunnelse")],
-            [[effect.name, _score(effect.score), effect.reason] for effect in effects],
-        )
-    if not any_effects:
+        if effects.get(alternative.name):
+            document.add_heading(alternative.name, level=2)
+            add_table(
+                document,
+                [_("Virkning"), _("Vurdering"), _("Begrunnelse")],
+                [[e.name, _score(e.score), e.reason] for e in effects[alternative.name]],
+            )
+    if not any(effects.values()):
         document.add_paragraph(_("Ingen ikke-prissatte virkninger er registrert."))
 
     document.add_heading(_("Samlet vurdering"), level=1)
@@ -1067,46 +1108,42 @@ def version_docx(version: CaseVersion, *, result: CaseResult | None = None) -> b
         document.add_paragraph(
             _("Saken har ingen alternativer å sammenligne med nullalternativet.")
         )
+        return document_bytes(document)
+    best = max(others, key=lambda alt: alt["npv_vs_zero"])
+    document.add_paragraph(
+        _(
+            "%(name)s har høyest nåverdi mot nullalternativet: %(npv)s (nytte/kostnad mot "
+            "nullalternativet %(ratio)s, P(nåverdi > 0) %(probability)s)."
+        )
+        % {
+            "name": best["name"],
+            "npv": _kr(best["npv_vs_zero"]),
+            "ratio": _ratio(best["benefit_cost_ratio_vs_zero"]),
+            "probability": _percent(best["monte_carlo"]["prob_positive"]),
+        }
+    )
+    if best["npv_vs_zero"] < 0:
+        document.add_paragraph(
+            _(
+                "Ingen av alternativene er samfunnsøkonomisk lønnsomme mot nullalternativet på "
+                "de prissatte virkningene alene."
+            )
+        )
+    if effects.get(best["name"]):
+        document.add_paragraph(_("Ikke-prissatte virkninger av %(name)s:") % {"name": best["name"]})
+        for effect in effects[best["name"]]:
+            document.add_paragraph(
+                f"{effect.name} ({_score(effect.score)}): {effect.reason}", style="List Bullet"
+            )
     else:
-        best = max(others, key=lambda alt: alt.npv_vs_zero)
         document.add_paragraph(
-            _(
-                "%(name)s har høyest nåverdi mot nullalternativet: %(npv)s "
-                "(nytte/kost %(ratio)s, sannsynlighet for nåverdi over 0: %(probability)s)."
-            )
-            % {
-                "name": best.name,
-                "npv": _kr(best.npv_vs_zero),
-                "ratio": _ratio(best.benefit_cost_ratio_vs_zero),
-                "probability": _percent(best.monte_carlo.prob_positive),
-            }
+            _("Ingen ikke-prissatte virkninger er registrert for %(name)s.")
+            % {"name": best["name"]}
         )
-        if best.npv_vs_zero < 0:
-            document.add_paragraph(
-                _(
-                    "Ingen av alternativene er samfunnsøkonomisk lønnsomme på de prissatte "
-                    "virkningene alene."
-                )
-            )
-        stored = db_alternatives.get(best.name)
-        effects = list(stored.effects.all()) if stored is not None else []
-        if effects:
-            document.add_paragraph(
-                _("Ikke-prissatte virkninger av %(name)s:") % {"name": best.name}
-            )
-            for effect in effects:
-                document.add_paragraph(
-                    f"{effect.name} ({_score(effect.score)}): {effect.reason}", style="List Bullet"
-                )
-        else:
-            document.add_paragraph(
-                _("Ingen ikke-prissatte virkninger er registrert for %(name)s.")
-                % {"name": best.name}
-            )
-        document.add_paragraph(
-            _(
-                "Anbefalingen må veie nåverdien mot de ikke-prissatte virkningene, usikkerheten "
-                "og fordelingen mellom organisasjonene."
-            )
+    document.add_paragraph(
+        _(
+            "Anbefalingen må veie nåverdien mot de ikke-prissatte virkningene, usikkerheten og "
+            "fordelingen mellom organisasjonene."
         )
+    )
     return document_bytes(document)
