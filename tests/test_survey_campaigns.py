@@ -583,6 +583,15 @@ def test_anonymity_cannot_be_turned_off_once_answered(
     assert form.fields["questionnaire"].disabled  # sent out
     assert "den kan ikke gjøres ikke-anonym" in html
     assert re.search(r'<input type="checkbox" name="anonymous"[^>]* disabled', html), html
+    # Asking for the category's systems (without JavaScript) keeps the locked fields as they are.
+    suggested = client.post(
+        scenario.campaign_url("campaign_edit"),
+        {"name": "Sak/arkiv 2026", "category": str(scenario.sak.uuid), "suggest": "1"},
+    ).content.decode()
+    box = re.search(r'<input type="checkbox" name="anonymous"[^>]*>', suggested)
+    assert box and " checked" in box.group(0) and " disabled" in box.group(0), box
+    chosen = re.search(r'<option value="([^"]+)" selected>Kort skjema', suggested)
+    assert chosen and chosen.group(1) == str(scenario.questionnaire.uuid)
     # A tampered post without the box changes nothing about anonymity.
     data = campaign_data(scenario, name="Sak/arkiv 2026", anonymous=None, opens_on="2026-03-10")
     response = client.post(scenario.campaign_url("campaign_edit"), data)

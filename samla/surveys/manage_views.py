@@ -119,6 +119,12 @@ def _suggested_form(
     }
     # A checkbox left unticked is not sent; a GET from htmx sends the whole form.
     initial["anonymous"] = bool(source.get("anonymous")) if "name" in source else True
+    campaign: Campaign | None = kwargs.get("campaign")
+    if campaign is not None:  # disabled fields are not sent: keep what they hold
+        if campaign.launched_at is not None:
+            initial["questionnaire"] = str(campaign.questionnaire.uuid)
+        if campaign.anonymous and kwargs.get("has_answers"):
+            initial["anonymous"] = True
     initial["category"] = category.uuid if category else None
     if category is not None:
         initial["products"] = [p.uuid for p in services.category_products(category)]
