@@ -772,3 +772,37 @@ def test_target_portfolio_evidence_costs_one_query_whatever_the_campaigns(survey
     four = count_queries(client, address)
     assert one == four
     assert "Tidligere 2" in client.get(address).content.decode()
+
+
+# --- Odd input ----------------------------------------------------------------------------------
+
+
+def test_odd_query_parameters_do_no_harm(survey: Survey) -> None:
+    client = survey.world.client_for("viewer")
+    address = url("campaign_results", survey)
+    for params in ({"side": "abc"}, {"side": "999"}, {"side": "-1"}, {"format": "pdf"}):
+        response = client.get(address, params)
+        assert response.status_code == 200, params
+        assert response["Content-Type"].startswith("text/html")
+        assert "Public 360" in response.content.decode()
+    # raw=1 gives raw answers only as XLSX, and only where allowed; with CSV it is ignored.
+    aggregates = client.get(address, {"format": "csv", "raw": "1"})
+    assert aggregates.status_code == 200
+    assert "Alle organisasjoner" in aggregates.content.decode("utf-8-sig")
+    assert client.get(address, {"format": "xlsx", "raw": "yes"}).status_code == 200
+
+
+def test_accept_by_get_changes_nothing(survey: Survey) -> None:
+    client = survey.world.client_for("admin")
+    assert client.get(url("campaign_accept_results", survey)).status_code == 200
+    survey.campaign.refresh_from_db()
+    assert survey.campaign.results_accepted_at is None
+
+
+def test_comparison_fragment_for_htmx(survey: Survey) -> None:
+    response = survey.world.client_for("viewer").get(
+        comparison_url(survey), headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert content.lstrip().startswith('<div id="comparison-body">')
+    assert "<html" not in content and "Sak/arkiv 2026" in content
