@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from conftest import World
 from samla.governance import services
-from samla.governance.models import BodyKind, Decision, Gate, Milestone, Risk, StatusReport
+from samla.governance.models import BodyKind, Decision, Gate, Milestone, Project, Risk, StatusReport
 from tests.test_governance_services import (
     START,
     fill_report,
@@ -389,3 +389,30 @@ def test_unique_names_and_abbreviations(world: World) -> None:
     make_body(world, "SG")
     with refused("Forkortelsen er allerede i bruk"):
         make_body(world, "SG", name="Et annet organ")
+
+
+def test_stale_copies_cannot_undo_decisions(world: World) -> None:
+    project = make_project(world, key="ehandel")
+    body = make_body(world)
+    stale_milestone = project.milestones.get(code="1")
+    stale_gate = project.gates.get(code="BP1")
+    stale_project = Project.objects.get(pk=project.pk)
+    services.decision_record(
+        body=body,
+        decided_on=START,
+        title="Mandat",
+        text="Godkjent.",
+        milestone=project.milestones.get(code="1"),
+    )
+    pass_gate(world, project.gates.get(code="BP1"), body)
+    # Copies read before the decisions keep their old status in memory only.
+    services.milestone_update(milestone=stale_milestone, deliverable="Mandat v2")
+    with refused("er passert og kan ikke endres"):
+        services.gate_update(gate=stale_gate, name="Nytt navn")
+    services.project_update(project=stale_project, description="Ny beskrivelse")
+    milestone = Milestone.objects.get(pk=stale_milestone.pk)
+    assert (milestone.status, milestone.deliverable) == (Milestone.Status.APPROVED, "Mandat v2")
+    assert milestone.approved_by is not None
+    project.refresh_from_db()
+    assert project.current_phase.name == "Forstudie"
+    assert project.description == "Ny beskrivelse"

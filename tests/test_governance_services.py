@@ -482,7 +482,10 @@ def fill_report(report: StatusReport, colour: str = RagStatus.GREEN, **fields: A
     return services.status_report_update(report=report, **values)
 
 
-def test_status_report_publish_freezes_a_snapshot_and_shows_the_changes(world: World) -> None:
+def test_status_report_publish_freezes_a_snapshot_and_shows_the_changes(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "today", lambda: datetime.date(2026, 6, 1))
     project = make_project(world, key="ehandel")
     services.cost_line_create(
         mandate=project.mandate, name="Prosjektledelse", year=2026, amount=Decimal("400000")
@@ -817,3 +820,19 @@ def test_demo_is_complete_and_idempotent(world: World) -> None:
     assert {p.phase_model.library_key for p in programme.projects.all()} == set(LIBRARY)
     heat = selectors.portfolio_heat_map(world.alfa)
     assert [p.latest_status_report is not None for p in heat].count(True) == 1
+
+
+def test_report_published_within_its_month_counts_late_from_today(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "today", lambda: datetime.date(2026, 1, 20))
+    project = make_project(world, key="ehandel")
+    early, later = project.milestones.order_by("planned_date")[:2]
+    services.milestone_update(milestone=early, forecast_date=datetime.date(2026, 1, 10))
+    services.milestone_update(milestone=later, forecast_date=datetime.date(2026, 1, 25))
+    report = fill_report(
+        services.status_report_create(project=project, period=datetime.date(2026, 1, 1))
+    )
+    snapshot = services.status_report_publish(report=report, user=world.office).snapshot
+    assert [m["uuid"] for m in snapshot["milestones_late"]] == [str(early.uuid)]
+    assert str(later.uuid) in [m["uuid"] for m in snapshot["milestones_due"]]

@@ -77,8 +77,24 @@ def portfolio_heat_map(
     collaboration: Collaboration, *, programme: Programme | None = None
 ) -> list[Project]:
     """Every project with its latest published status report
-    (``project.latest_status_report``, None before the first), in one query."""
-    return list(projects(collaboration, programme=programme).order_by("programme__name", "name"))
+    (``project.latest_status_report``, None before the first), in one query. The frozen
+    snapshots and long texts are left out: the map shows colours and comments."""
+    queryset = (
+        Project.objects.filter(collaboration=collaboration)
+        .select_related("programme", "leader", "current_phase", "latest_status_report")
+        .defer(
+            "description",
+            "programme__description",
+            "current_phase__description",
+            "latest_status_report__snapshot",
+            "latest_status_report__changes",
+            "latest_status_report__summary",
+            "latest_status_report__next_steps",
+        )
+    )
+    if programme is not None:
+        queryset = queryset.filter(programme=programme)
+    return list(queryset.order_by("programme__name", "name"))
 
 
 # --- Decision register ----------------------------------------------------------------------

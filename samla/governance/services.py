@@ -1763,6 +1763,8 @@ def report_snapshot(report: StatusReport) -> dict[str, Any]:
     project = report.project
     period_end = month_end(report.period)
     next_end = month_end(period_end + datetime.timedelta(days=1))
+    # Late: due before the end of the month, or before today when published within it.
+    cutoff = min(period_end + datetime.timedelta(days=1), today())
     lines = list(report.cost_lines.all())
     milestones = list(
         project.milestones.exclude(status__in=Milestone.FINISHED).order_by(
@@ -1818,9 +1820,9 @@ def report_snapshot(report: StatusReport) -> dict[str, Any]:
             "spent": _money(sum((line.spent for line in lines), Decimal(0))),
             "forecast": _money(sum((line.forecast for line in lines), Decimal(0))),
         },
-        "milestones_late": [milestone_json(m) for m in milestones if m.due_date <= period_end],
+        "milestones_late": [milestone_json(m) for m in milestones if m.due_date < cutoff],
         "milestones_due": [
-            milestone_json(m) for m in milestones if period_end < m.due_date <= next_end
+            milestone_json(m) for m in milestones if cutoff <= m.due_date <= next_end
         ],
         "milestones_reached": [milestone_json(m) for m in reached],
         "risks": [
