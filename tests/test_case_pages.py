@@ -36,7 +36,7 @@ from samla.cases.models import (
     MonteCarloRun,
 )
 from samla.core.templatetags.samla import format_number
-from samla.finance.caseformat import parse_case
+from samla.finance.caseformat import load_case, parse_case
 from samla.finance.evaluate import evaluate, to_json_dict
 from samla.organisations import services as organisation_services
 
@@ -525,14 +525,16 @@ def kroner(value: float) -> str:
 
 @pytest.mark.parametrize("version_name", ["v1", "v2"])
 def test_page_shows_what_the_engine_gives_for_the_exported_yaml(
-    cases: Cases, version_name: str
+    cases: Cases, version_name: str, tmp_path: Path
 ) -> None:
     version = getattr(cases, version_name)
     client = cases.client("viewer")
     exported = client.get(url("version_detail", version.uuid) + "?format=yaml")
     assert exported.status_code == 200
     assert exported["Content-Disposition"].endswith('.yaml"')
-    expected = to_json_dict(evaluate(parse_case(exported.content.decode(), "yaml")))
+    path = tmp_path / "sak.yaml"
+    path.write_bytes(exported.content)
+    expected = to_json_dict(evaluate(load_case(path)))
     page = client.get(url("version_detail", version.uuid)).content.decode()
     alternatives = expected["alternatives"]
     assert len(alternatives) == 2
