@@ -300,9 +300,10 @@ def _alternative_sheet(
     zero: _SheetRows | None,
     description: str,
 ) -> None:
-    """Write the sheet; ``zero`` is the zero alternative's rows (None for the zero alternative
-    itself or when there is none). Fills in ``rows``."""
-    sheet = workbook.create_sheet(rows.title)
+    """Fill in the alternative's sheet (made beforehand, so the sheets follow the case's
+    order); ``zero`` is the zero alternative's rows (None for the zero alternative itself or
+    when there is none). Records the rows other sheets refer to in ``rows``."""
+    sheet = workbook[rows.title]
     years = case.years
     last = _col(FIRST_YEAR_COLUMN + years - 1)
     first = _col(FIRST_YEAR_COLUMN)
@@ -686,6 +687,8 @@ def version_xlsx(version: CaseVersion, *, result: CaseResult | None = None) -> b
     taken = {title.casefold() for title in (_("Forutsetninger"), _("Sammendrag"), _("Fordeling"))}
     sheets = [_SheetRows(_sheet_title(alt.name, taken)) for alt in case.alternatives]
     zero_position = next((i for i, alt in enumerate(case.alternatives) if alt.zero), None)
+    for rows in sheets:  # in the case's order; filled below
+        workbook.create_sheet(rows.title)
     order = list(range(len(case.alternatives)))
     if zero_position is not None:  # the zero sheet first: the others refer to its rows
         order.remove(zero_position)
@@ -701,10 +704,6 @@ def version_xlsx(version: CaseVersion, *, result: CaseResult | None = None) -> b
             zero,
             descriptions.get(alternative.name, ""),
         )
-    # Sheets in the case's order, after the assumptions.
-    workbook._sheets = [workbook._sheets[0]] + [  # noqa: SLF001 - openpyxl has no reorder API
-        workbook[sheets[position].title] for position in range(len(sheets))
-    ]
     _summary_sheet(workbook, result, sheets)
     _distribution_sheet(workbook, result)
     return workbook_bytes(workbook)
