@@ -16,6 +16,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "errors/404.html", status=404)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A lost or stale CSRF cookie (an old tab, a respondent's blocked cookies): say so in
+    Norwegian instead of Django's English debug page; nothing was stored."""
+    return render(request, "errors/csrf.html", status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the 500 page must render even when the database is down.
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
