@@ -23,7 +23,6 @@
       option: {
         aria: {enabled: false}, // the container has the label; the table has the figures
         animation: false,
-        color: spec.colours && spec.colours.length ? spec.colours : undefined,
         textStyle: {fontFamily: "inherit"},
         tooltip: {
           trigger: "axis",
@@ -31,7 +30,7 @@
           valueFormatter: function (value) { return formatNumber(value, spec.unit); },
           confine: true
         },
-        legend: {top: 0, left: 0, type: "scroll"},
+        legend: {top: 0, left: 0, type: "scroll", textStyle: {fontSize: 13}},
         grid: {left: 8, right: 24, top: 40, bottom: 8, containLabel: true},
         xAxis: {
           type: "value",
@@ -43,7 +42,7 @@
           type: "category",
           inverse: true,
           data: spec.categories,
-          axisLabel: {width: 110, overflow: "truncate"}
+          axisLabel: {width: 110, overflow: "truncate", fontSize: 13}
         },
         series: spec.series.map(function (series) {
           return {
@@ -67,6 +66,7 @@
     try { spec = JSON.parse(source.textContent); } catch (error) { return; }
     if (!spec || !spec.categories || !spec.categories.length) { return; }
     var built = option(spec);
+    if (spec.colours && spec.colours.length) { built.option.color = spec.colours; }
     element.style.height = built.height + "px";
     element.style.width = "100%";
     // A chart drawn for a wider window must never widen the page before it is redrawn.
