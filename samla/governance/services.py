@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from samla.core.dates import today
@@ -255,8 +256,9 @@ COMMUNICATION_FIELDS = (
 )
 LOG_FIELDS = ("kind", "title", "text", "date", "status", "decision")
 
-OTHER_COLLABORATION = "Hører til et annet samarbeid."
-OTHER_PROJECT = "Hører til et annet prosjekt."
+# Marked for extraction here, translated where raised.
+OTHER_COLLABORATION = gettext_noop("Hører til et annet samarbeid.")
+OTHER_PROJECT = gettext_noop("Hører til et annet prosjekt.")
 
 
 # --- Shared checks -------------------------------------------------------------------------
@@ -1645,7 +1647,7 @@ def risk_delete(*, risk: Risk) -> None:
 
 # --- Status reports -------------------------------------------------------------------------
 
-PUBLISHED_MESSAGE = "Rapporten er publisert og kan ikke endres."
+PUBLISHED_MESSAGE = gettext_noop("Rapporten er publisert og kan ikke endres.")
 
 
 def month_start(day: datetime.date) -> datetime.date:
