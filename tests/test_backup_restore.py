@@ -314,6 +314,23 @@ def test_manifest_describes_the_backup(rich: tuple[World, str, int], media_root:
     assert summary.files == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_backup_reads_in_one_read_only_transaction() -> None:
+    with backup._read_snapshot(connection), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT current_setting('transaction_isolation'), "
+                "current_setting('transaction_read_only')"
+            )
+            assert cursor.fetchone() == ("repeatable read", "on")
+        else:
+            cursor.execute("SELECT COUNT(*) FROM organisations_user")
+            assert connection.connection.in_transaction  # deferred: a read, not a write lock
+    assert not connection.in_atomic_block
+    if connection.vendor == "sqlite":
+        assert not connection.connection.in_transaction
+
+
 # --- Refusals: nothing is written -----------------------------------------------------------
 
 
