@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conftest import World
 from samla.cases.models import Alternative, Assumption, BusinessCase, CaseVersion, Effect, Line
 from tests.test_case_pages import EXAMPLE, Cases, build_cases
 
@@ -381,3 +383,56 @@ def test_import_of_the_example_saves_the_case(world: Any) -> None:
     assert response.status_code == 302
     case = BusinessCase.objects.get(name="Importert")
     assert Line.objects.filter(alternative__version__case=case).count() > 5
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (
+            lambda d: d.update(discount_rate=[{"rate": 0.04, "years": 3}, {"rate": 0.03}]),
+            "Trinnvis",
+        ),
+        (lambda d: d.update(optimism_bias={"investment": 0.5}), "optimismebias"),
+        (lambda d: d["alternatives"][1]["lines"][0].update(hourly_rate=700), "timepris"),
+    ],
+)
+def test_import_refuses_what_a_stored_version_cannot_hold(
+    world: World, change: Any, named: str
+) -> None:
+    """Dropping these silently would make the stored case disagree with the file."""
+    from samla.cases import services as case_services
+    from samla.cases.models import BusinessCase
+
+    document: dict[str, Any] = {
+        "name": "Utenfor formatet",
+        "base_year": 2026,
+        "years": 5,
+        "alternatives": [
+            {"name": "Null", "zero": True, "lines": []},
+            {
+                "name": "Tiltak",
+                "lines": [{"kind": "time_saving", "name": "Tid", "hours": 100, "from": 2027}],
+            },
+        ],
+    }
+    change(document)
+    with pytest.raises(ValidationError) as raised:
+        case_services.case_import(collaboration=world.alfa, document=document)
+    assert named in " ".join(raised.value.messages)
+    assert not BusinessCase.objects.filter(name="Utenfor formatet").exists()
+
+
+def test_import_states_the_correlations_it_leaves_out(world: World) -> None:
+    import yaml
+
+    from samla.cases import services as case_services
+
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for field in ("organisations", "split"):
+        document.pop(field)
+    for alternative in document["alternatives"]:
+        for line in alternative["lines"]:
+            line.pop("split", None)
+    case = case_services.case_import(collaboration=world.alfa, document=document)
+    texts = [a.text for a in case.versions.get().assumptions.all()]
+    assert any("Korrelasjonene" in text and "Innkjøpsgevinst 2016" in text for text in texts)

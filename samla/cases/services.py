@@ -483,6 +483,22 @@ def _line_fields(
     return fields
 
 
+def _unsupported_in_samla(document: Mapping[str, Any]) -> list[str]:
+    """What the case format allows but a stored version cannot hold yet."""
+    found = []
+    if isinstance(document.get("discount_rate"), list):
+        found.append(_("Trinnvis kalkulasjonsrente"))
+    bias = document.get("optimism_bias")
+    if bias not in (None, False, "") and not (
+        isinstance(bias, str) and bias in CaseVersion.OptimismBias.values
+    ):
+        found.append(_("Egne påslag for optimismebias (bare Green Book-anslagene)"))
+    lines = [line for alt in document.get("alternatives", []) for line in alt.get("lines", [])]
+    if any("hourly_rate" in line for line in lines):
+        found.append(_("Egen timepris på en linje"))
+    return found
+
+
 @transaction.atomic
 def case_import(
     *, collaboration: Collaboration, document: Mapping[str, Any], name: str = ""
@@ -493,11 +509,16 @@ def case_import(
         parsed = parse_document(document)
     except CaseFormatError as error:
         raise ValidationError(format_problems(error)) from error
-    if isinstance(document.get("discount_rate"), list):
+    unsupported = _unsupported_in_samla(document)
+    if unsupported:
+        # Refused rather than dropped: the stored case would otherwise give other numbers
+        # than the file does from the command line.
         raise ValidationError(
-            _(
-                "Trinnvis kalkulasjonsrente kan brukes med «samla case evaluate», men ikke ennå i Samlas sider."
-            )
+            [
+                _("%(what)s kan brukes med «samla case evaluate», men ikke ennå i Samlas sider.")
+                % {"what": what}
+                for what in unsupported
+            ]
         )
     if parsed.monte_carlo is not None:
         iterations, seed = parsed.monte_carlo.iterations, parsed.monte_carlo.seed
@@ -546,6 +567,23 @@ def case_import(
             )
             _validate_line(line)
             line.save()
+    if document.get("correlations"):
+        # Not stored yet: said plainly in the version's assumptions instead of dropped unseen.
+        pairs = "; ".join(
+            " – ".join(str(name) for name in item.get("between", [])) + f" (ρ = {item.get('rho')})"
+            for item in document["correlations"]
+            if isinstance(item, Mapping)
+        )
+        Assumption.objects.create(
+            version=version,
+            order=0,
+            text=_(
+                "Korrelasjonene i den importerte filen er ikke med i Samlas simulering, som trekker "
+                "linjene uavhengig av hverandre: %(pairs)s."
+            )
+            % {"pairs": pairs},
+            source=_("Import"),
+        )
     _check_document(version)
     return case
 
