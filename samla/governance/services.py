@@ -1446,10 +1446,16 @@ def decision_record(
         if agenda_item.meeting_id != meeting.pk:
             raise _error("agenda_item", _("Saken står på sakslisten til et annet møte."))
     if gate is not None:
-        gate = Gate.objects.select_for_update().select_related("project", "phase").get(pk=gate.pk)
+        gate = (
+            Gate.objects.select_for_update(of=("self",))
+            .select_related("project", "phase")
+            .get(pk=gate.pk)
+        )
     if milestone is not None:
         milestone = (
-            Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+            Milestone.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(pk=milestone.pk)
         )
     for field, linked in (("gate", gate), ("milestone", milestone)):
         if linked is None:
@@ -1907,7 +1913,11 @@ def snapshot_changes(previous: dict[str, Any] | None, current: dict[str, Any]) -
 def status_report_publish(*, report: StatusReport, user: User | None) -> StatusReport:
     """Freeze the draft: snapshot, changes since the previous published report, and the
     project's latest report."""
-    report = StatusReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    report = (
+        StatusReport.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=report.pk)
+    )
     if report.state == StatusReport.State.PUBLISHED:
         raise ValidationError(_("Rapporten er allerede publisert."))
     missing = [str(label) for key, label, colour, _c in report.dimensions() if not colour]
@@ -2138,7 +2148,7 @@ def calendar_feed_create(*, user: User) -> tuple[CalendarFeed, str]:
     feed = CalendarFeed.objects.create(
         user=user,
         digest=calendar_token_digest(token),
-        prefix=token[: len(CALENDAR_TOKEN_PREFIX) + 4],
+        prefix=token[:12],  # "samlacal_" and three characters: enough to tell feeds apart
     )
     return feed, token
 
