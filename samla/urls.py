@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("samla.landscape.urls")),
     path("", include("samla.surveys.urls")),
     path("", include("samla.cases.urls")),
+    path("", include("samla.governance.urls")),
     path("", include("samla.organisations.urls")),
 ]
 

@@ -50,6 +50,7 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 
 from samla.cases.api import router as cases_router  # noqa: E402
+from samla.governance.api import router as governance_router  # noqa: E402
 from samla.landscape.api import router as landscape_router  # noqa: E402
 from samla.organisations.api import router as organisations_router  # noqa: E402
 from samla.surveys.api import router as surveys_router  # noqa: E402
@@ -58,3 +59,4 @@ api.add_router("/", organisations_router)
 api.add_router("/", landscape_router)
 api.add_router("/", surveys_router)
 api.add_router("/", cases_router)
+api.add_router("/", governance_router)

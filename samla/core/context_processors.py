@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 # Modules of later issues: shown in the menu as "kommer" until built.
 COMING_MODULES = [
     ("gevinster", _("Gevinster")),
-    ("prosjekter", _("Prosjekter")),
     ("portefolje", _("Portefølje")),
 ]
 

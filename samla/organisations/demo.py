@@ -228,6 +228,10 @@ def seed_demo() -> list[DemoLogin]:
         services.role_assign(collaboration=knutepunkt, user=programme, kind=Role.Kind.VIEWER)
     if admin.current_collaboration_id is None:
         services.user_switch_collaboration(user=admin, collaboration=asker)
+    # Projects last: their leader is the programme office, whose role is assigned above.
+    from samla.governance.demo import seed_demo_governance
+
+    seed_demo_governance(knutepunkt)
     return logins
 
 
