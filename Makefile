@@ -8,7 +8,7 @@ VENDOR := samla/static/vendor
 CHROMIUM ?= /usr/bin/chromium
 export SAMLA_CHROMIUM := $(CHROMIUM)
 
-.PHONY: run test install python-deps node-deps vendor messages chromium system-deps lint typecheck bench clean makemessages
+.PHONY: run test install python-deps node-deps vendor messages chromium system-deps lint typecheck bench loadtest clean makemessages
 
 install: python-deps node-deps vendor messages
 
@@ -78,3 +78,15 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static
+
+# Not part of `make test`: 100 users against gunicorn (2 workers) and PostgreSQL on loopback
+# for 2 minutes, then again while PostgreSQL restarts. Results in var/loadtest/.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: loadtest/requirements-locust.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r loadtest/requirements-locust.txt
+	touch $@
+
+loadtest: install $(LOAD_VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r loadtest/requirements-server.txt
+	$(BIN)/python loadtest/run.py
