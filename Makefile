@@ -62,12 +62,12 @@ run: install
 test: export SAMLA_TESTING = 1
 test: install chromium
 	$(SAMLA) makemigrations --check --dry-run
-	$(BIN)/ruff check samla tests e2e bench conftest.py
+	$(BIN)/ruff check samla tests e2e bench loadtest conftest.py
 	$(BIN)/mypy samla
 	$(BIN)/pytest -q
 
 lint: python-deps
-	$(BIN)/ruff check samla tests e2e bench
+	$(BIN)/ruff check samla tests e2e bench loadtest
 	$(BIN)/ruff format --check samla tests e2e bench
 
 typecheck: python-deps
