@@ -15,11 +15,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samla.core.locking import RowVersioned, Versioned
 from samla.landscape.models import SystemCategory
 from samla.organisations.models import Collaboration, CostSharingKey
 
 
-class BusinessCase(models.Model):
+class BusinessCase(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
         Collaboration,
@@ -55,7 +56,7 @@ class BusinessCase(models.Model):
         return self.name
 
 
-class CaseVersion(models.Model):
+class CaseVersion(Versioned):
     """One version of a case. Only a draft can change; the other stages are frozen."""
 
     class Stage(models.TextChoices):
@@ -170,7 +171,7 @@ class CaseVersion(models.Model):
         return self.base_year + self.years - 1
 
 
-class Alternative(models.Model):
+class Alternative(RowVersioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(
         CaseVersion,
@@ -201,7 +202,7 @@ class Alternative(models.Model):
         return self.name
 
 
-class Line(models.Model):
+class Line(Versioned):
     """A cash-flow line of an alternative, for one year or a range of years."""
 
     class Kind(models.TextChoices):
@@ -279,7 +280,7 @@ class Line(models.Model):
         return self.name
 
 
-class Assumption(models.Model):
+class Assumption(RowVersioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.ForeignKey(
         CaseVersion, verbose_name=_("versjon"), on_delete=models.CASCADE, related_name="assumptions"
@@ -298,7 +299,7 @@ class Assumption(models.Model):
         return self.text[:60]
 
 
-class Effect(models.Model):
+class Effect(Versioned):
     """A non-monetised effect of an alternative, scored −4…+4 (DFØ's pluss-minus method)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

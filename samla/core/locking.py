@@ -7,36 +7,73 @@ field in the request body and answers 409.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 VERSION_FIELD = "_version"
 
 
-class Versioned(models.Model):
-    """Abstract base: ``version`` starts at 1 and every save of an existing row adds one."""
+class VersionedBase(models.Model):
+    """What every versioned model shares; the counter lives in the field ``version_field``.
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    Use ``Versioned`` (the field is ``version``). A model where ``version`` already means
+    something else (a product's release, an alternative's case version) uses
+    ``RowVersioned`` (the field is ``row_version``). Code that works on any of them reads
+    ``obj.edit_version``."""
+
+    version_field: ClassVar[str] = "version"
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            self.version = (self.version or 0) + 1
+            setattr(self, self.version_field, self.edit_version + 1)
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version"}
+                kwargs["update_fields"] = {*update_fields, self.version_field}
         super().save(*args, **kwargs)
+
+    @property
+    def edit_version(self) -> int:
+        return int(getattr(self, self.version_field) or 0)
+
+
+class Versioned(VersionedBase):
+    """Abstract base: ``version`` starts at 1 and every save of an existing row adds one."""
+
+    version = models.PositiveIntegerField(_("versjonsnummer"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class RowVersioned(VersionedBase):
+    """As ``Versioned``, for models that already have a field called ``version``."""
+
+    version_field: ClassVar[str] = "row_version"
+    row_version = models.PositiveIntegerField(_("versjonsnummer"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def version_field_name(obj: models.Model | type[models.Model]) -> str | None:
+    """The name of the version counter of ``obj`` (an instance or a model), None if it has none."""
+    model = obj if isinstance(obj, type) else type(obj)
+    return model.version_field if issubclass(model, VersionedBase) else None
 
 
 class EditConflict(Exception):
     """Someone saved the object after the editor opened it."""
 
     def __init__(self, obj: models.Model, submitted: int, current: int) -> None:
-        super().__init__(f"{type(obj).__name__} {obj.pk}: edited from version {submitted}, now {current}")
+        super().__init__(
+            f"{type(obj).__name__} {obj.pk}: edited from version {submitted}, now {current}"
+        )
         self.obj = obj
         self.submitted = submitted
         self.current = current
@@ -56,12 +93,14 @@ def check_version(obj: models.Model, submitted: int | None) -> None:
 
     ``submitted`` None means the client did not say which version it edited (an older API
     client): the save goes ahead, as before versions existed."""
-    if submitted is None or not hasattr(obj, "version"):
+    field = version_field_name(obj)
+    if submitted is None or field is None:
         return
     current = (
-        type(obj)._base_manager.select_for_update()
+        type(obj)
+        ._base_manager.select_for_update()
         .filter(pk=obj.pk)
-        .values_list("version", flat=True)
+        .values_list(field, flat=True)
         .first()
     )
     if current is not None and current != submitted:

@@ -38,6 +38,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samla.core.locking import Versioned
 from samla.organisations.models import Collaboration, CostSharingKey, Organisation
 
 USER = settings.AUTH_USER_MODEL
@@ -99,7 +100,7 @@ class Level(models.TextChoices):
 # --- Phase models (templates) ---------------------------------------------------------------
 
 
-class PhaseModel(models.Model):
+class PhaseModel(Versioned):
     """An editable phase model of one collaboration, from the library or made by hand."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -148,7 +149,7 @@ class PhaseModel(models.Model):
         return self.name
 
 
-class PhaseModelPhase(models.Model):
+class PhaseModelPhase(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phase_model = models.ForeignKey(
         PhaseModel, verbose_name=_("fasemodell"), on_delete=models.CASCADE, related_name="phases"
@@ -185,7 +186,7 @@ class PhaseModelPhase(models.Model):
         return self.name
 
 
-class PhaseModelGate(models.Model):
+class PhaseModelGate(Versioned):
     """A decision gate at the end of a phase of the template."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -230,7 +231,7 @@ class PhaseModelGate(models.Model):
         return f"{self.code} {self.name}"
 
 
-class PhaseModelChecklistItem(models.Model):
+class PhaseModelChecklistItem(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     gate = models.ForeignKey(
         PhaseModelGate,
@@ -252,7 +253,7 @@ class PhaseModelChecklistItem(models.Model):
         return self.text
 
 
-class PhaseModelMilestone(models.Model):
+class PhaseModelMilestone(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phase_model = models.ForeignKey(
         PhaseModel,
@@ -297,7 +298,7 @@ class Lifecycle(models.TextChoices):
     CANCELLED = "cancelled", _("Stanset")
 
 
-class Programme(models.Model):
+class Programme(Versioned):
     """A programme holds related projects (seed 002: «programmet»)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -337,7 +338,7 @@ class Programme(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(Versioned):
     """A project of a collaboration, concerning some of its members."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -440,7 +441,7 @@ class Project(models.Model):
         return f"{self.code} {self.name}" if self.code else self.name
 
 
-class ProjectPhase(models.Model):
+class ProjectPhase(Versioned):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Ikke startet")
         ACTIVE = "active", _("Pågår")
@@ -485,7 +486,7 @@ class ProjectPhase(models.Model):
         return self.name
 
 
-class Gate(models.Model):
+class Gate(Versioned):
     """A decision gate of a project (beslutningspunkt), passed only by a decision."""
 
     class Status(models.TextChoices):
@@ -566,7 +567,7 @@ class Gate(models.Model):
         return self.forecast_date or self.planned_date
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     gate = models.ForeignKey(
         Gate, verbose_name=_("beslutningspunkt"), on_delete=models.CASCADE, related_name="checklist"
@@ -595,7 +596,7 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planlagt")
         IN_PROGRESS = "in_progress", _("Pågår")
@@ -688,7 +689,7 @@ class Milestone(models.Model):
 # --- Mandate --------------------------------------------------------------------------------
 
 
-class Mandate(models.Model):
+class Mandate(Versioned):
     """The project mandate (prosjektmandat), laid out as a Norwegian mandate is."""
 
     class Cadence(models.TextChoices):
@@ -744,7 +745,7 @@ class Mandate(models.Model):
         return str(_("Mandat for %(project)s") % {"project": self.project})
 
 
-class SubGoal(models.Model):
+class SubGoal(Versioned):
     """A measurable sub-goal (delmål) with its target and deadline."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -774,7 +775,7 @@ class SubGoal(models.Model):
         return self.text[:80]
 
 
-class Concept(models.Model):
+class Concept(Versioned):
     """A concept (alternative) considered, the zero alternative included."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -816,7 +817,7 @@ class Concept(models.Model):
         return self.name
 
 
-class MandateRole(models.Model):
+class MandateRole(Versioned):
     """A person in the project organisation, with the organisation they represent."""
 
     class Kind(models.TextChoices):
@@ -880,7 +881,7 @@ class MandateRole(models.Model):
         return str(self.user) if self.user_id else self.name
 
 
-class CostLine(models.Model):
+class CostLine(Versioned):
     """A budget line of the mandate for one year (direct or indirect cost)."""
 
     class Kind(models.TextChoices):
@@ -919,7 +920,7 @@ class CostLine(models.Model):
         return f"{self.name} {self.year}"
 
 
-class Financing(models.Model):
+class Financing(Versioned):
     """Who pays: a member organisation (entered or computed by a key) or another source."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -973,7 +974,7 @@ class Financing(models.Model):
         return f"{self.organisation or self.source}: {self.amount}"
 
 
-class ResourceLine(models.Model):
+class ResourceLine(Versioned):
     """Planned internal effort of one forum: persons × meetings × hours per meeting
     = hours; hours × hourly rate = cost (seed 003, «Planlagt ressursinnsats»)."""
 
@@ -1028,7 +1029,7 @@ class ResourceLine(models.Model):
 # --- Bodies, meetings, decisions ------------------------------------------------------------
 
 
-class Body(models.Model):
+class Body(Versioned):
     """A governance body: steering group, project board, portfolio board, council …"""
 
     Kind = BodyKind
@@ -1084,7 +1085,7 @@ class Body(models.Model):
         return self.name
 
 
-class BodyMember(models.Model):
+class BodyMember(Versioned):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Leder")
         MEMBER = "member", _("Medlem")
@@ -1136,7 +1137,7 @@ class BodyMember(models.Model):
         return str(self.user) if self.user_id else self.name
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planlagt")
         HELD = "held", _("Avholdt")
@@ -1180,7 +1181,7 @@ class Meeting(models.Model):
         return self.title or f"{self.body} {self.starts_at:%d.%m.%Y}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
     class Kind(models.TextChoices):
         DECISION = "decision", _("Beslutningssak")
         DISCUSSION = "discussion", _("Drøftingssak")
@@ -1219,7 +1220,7 @@ class AgendaItem(models.Model):
         return f"{self.number} {self.title}".strip()
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     """An entry of the decision register. What it decides is linked: a gate (passed or
     not), a milestone (approved), a system choice of the target portfolio or a version of a
     business case."""
@@ -1364,7 +1365,7 @@ class Decision(models.Model):
         return [part.strip() for part in self.alternatives.split("\n\n") if part.strip()]
 
 
-class ActionItem(models.Model):
+class ActionItem(Versioned):
     """A task agreed in a meeting (oppfølgingspunkt), with owner and due date."""
 
     class Status(models.TextChoices):
@@ -1424,7 +1425,7 @@ class ActionItem(models.Model):
 # --- Risks ----------------------------------------------------------------------------------
 
 
-class Risk(models.Model):
+class Risk(Versioned):
     """A risk of a project or of a programme; probability and impact 1–5, before and after
     mitigation."""
 
@@ -1588,7 +1589,7 @@ def _rag(label: Any) -> Any:
     return models.CharField(label, max_length=10, choices=RagStatus.choices, blank=True)
 
 
-class StatusReport(models.Model):
+class StatusReport(Versioned):
     """A monthly status report. A draft can change; a published one is a frozen snapshot
     with the changes since the previous published report."""
 
@@ -1673,7 +1674,7 @@ class StatusReport(models.Model):
         ]
 
 
-class StatusCostLine(models.Model):
+class StatusCostLine(Versioned):
     """Budget, spent and forecast for one cost line in a status report."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -1724,7 +1725,7 @@ class StatusCostLine(models.Model):
 # --- Plan -----------------------------------------------------------------------------------
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
         Project, verbose_name=_("prosjekt"), on_delete=models.CASCADE, related_name="activities"
@@ -1775,7 +1776,7 @@ class Activity(models.Model):
         return (self.end - self.start).days + 1
 
 
-class Dependency(models.Model):
+class Dependency(Versioned):
     """Finish-to-start: the successor starts after the predecessor ends (plus a lag)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -1817,7 +1818,7 @@ class Dependency(models.Model):
 # --- Stakeholders, communication, log ------------------------------------------------------
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     project = models.ForeignKey(
         Project, verbose_name=_("prosjekt"), on_delete=models.CASCADE, related_name="stakeholders"
@@ -1865,7 +1866,7 @@ class Stakeholder(models.Model):
         return self.name
 
 
-class CommunicationItem(models.Model):
+class CommunicationItem(Versioned):
     class Channel(models.TextChoices):
         MEETING = "meeting", _("Møte")
         EMAIL = "email", _("E-post")
@@ -1917,7 +1918,7 @@ class CommunicationItem(models.Model):
         return f"{self.audience}: {self.message[:60]}"
 
 
-class LogEntry(models.Model):
+class LogEntry(Versioned):
     """The project log: comments, concerns, change requests, deviations, lessons learned."""
 
     class Kind(models.TextChoices):

@@ -12,12 +12,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samla.core.locking import RowVersioned, Versioned
 from samla.organisations.models import Collaboration, Organisation
 
 FIT_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
 
-class ServiceArea(models.Model):
+class ServiceArea(Versioned):
     """Tjenesteområde: administrasjon, oppvekst, helse/omsorg …"""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -42,7 +43,7 @@ class ServiceArea(models.Model):
         return self.name
 
 
-class SystemCategory(models.Model):
+class SystemCategory(Versioned):
     """Systemkategori: sak/arkiv, pleie og omsorg, bibliotek …"""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -75,7 +76,7 @@ class SystemCategory(models.Model):
         return self.name
 
 
-class Vendor(models.Model):
+class Vendor(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
         Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="vendors"
@@ -97,7 +98,7 @@ class Vendor(models.Model):
         return self.name
 
 
-class Product(models.Model):
+class Product(RowVersioned):
     """A system (application) as sold by a vendor."""
 
     class Hosting(models.TextChoices):
@@ -155,7 +156,7 @@ def time_class_from_fit(functional_fit: int | None, technical_fit: int | None) -
     return TimeClass.ELIMINATE
 
 
-class Installation(models.Model):
+class Installation(Versioned):
     """One organisation's use of one product in one category."""
 
     class Lifecycle(models.TextChoices):
@@ -250,7 +251,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, last_day))
 
 
-class Contract(models.Model):
+class Contract(Versioned):
     class Procedure(models.TextChoices):
         OPEN = "open", _("Åpen anbudskonkurranse")
         RESTRICTED = "restricted", _("Begrenset anbudskonkurranse")
@@ -338,7 +339,7 @@ class Contract(models.Model):
         return self.extension_options > 0 and self.extension_option_months > 0
 
 
-class IctCost(models.Model):
+class IctCost(Versioned):
     """A line of an organisation's ICT costs in one year (kroner; income negative)."""
 
     class Kind(models.TextChoices):
@@ -404,7 +405,7 @@ EXPOSED_BY_DEFAULT = {
 }
 
 
-class TargetChoice(models.Model):
+class TargetChoice(Versioned):
     """The common product chosen for a category: the to-be portfolio."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samla.core.locking import Versioned
 from samla.core.validators import validate_organisation_number
 
 
@@ -43,7 +44,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Collaboration(models.Model):
+class Collaboration(Versioned):
     """A merger or collaboration in which several organisations digitalise together."""
 
     class Kind(models.TextChoices):
@@ -105,7 +106,7 @@ class Collaboration(models.Model):
         return self.name
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A municipality, county, agency or company. May be a member of several collaborations."""
 
     class Kind(models.TextChoices):
@@ -159,7 +160,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """An organisation's membership of a collaboration."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -197,7 +198,7 @@ class Membership(models.Model):
         return f"{self.organisation} i {self.collaboration}"
 
 
-class Role(models.Model):
+class Role(Versioned):
     """What a user may do in one collaboration."""
 
     class Kind(models.TextChoices):
@@ -253,7 +254,7 @@ class Role(models.Model):
         )
 
 
-class CostSharingKey(models.Model):
+class CostSharingKey(Versioned):
     """A rule for splitting an amount between the members of a collaboration."""
 
     class Method(models.TextChoices):
@@ -300,7 +301,7 @@ class CostSharingKey(models.Model):
         return self.name
 
 
-class CostSharingWeight(models.Model):
+class CostSharingWeight(Versioned):
     """A custom weight for one organisation in a key with method ``custom``."""
 
     key = models.ForeignKey(CostSharingKey, on_delete=models.CASCADE, related_name="weights")

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samla.core.locking import Versioned
 from samla.landscape.models import Product, SystemCategory
 from samla.organisations.models import Collaboration, Organisation
 
@@ -31,7 +32,7 @@ def in_language(norwegian: str, english: str) -> str:
     return norwegian
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
         Collaboration,
@@ -68,7 +69,7 @@ class Questionnaire(models.Model):
         return in_language(self.introduction, self.introduction_en)
 
 
-class Section(models.Model):
+class Section(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     questionnaire = models.ForeignKey(
         Questionnaire,
@@ -94,7 +95,7 @@ class Section(models.Model):
         return in_language(self.title, self.title_en)
 
 
-class Question(models.Model):
+class Question(Versioned):
     class Kind(models.TextChoices):
         LIKERT = "likert", _("Skala 1–5 med «vet ikke»")
         SINGLE = "single", _("Ett valg")
@@ -176,7 +177,7 @@ class Question(models.Model):
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
 
 
-class Campaign(models.Model):
+class Campaign(Versioned):
     """One round of evaluation: a questionnaire sent to user groups about some products."""
 
     class Status(models.TextChoices):
@@ -255,7 +256,7 @@ class Campaign(models.Model):
         return self.Status.OPEN
 
 
-class UserGroup(models.Model):
+class UserGroup(Versioned):
     """People in one organisation who use one of the evaluated products."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
