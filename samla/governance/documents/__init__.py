@@ -1,0 +1,1 @@
+"""Word documents of the governance pages: mandate, minutes, decision memo, status report."""
