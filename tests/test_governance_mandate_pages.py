@@ -90,23 +90,34 @@ def build_mandate(world: World) -> Mandated:
         title="Representant",
     )
     cost_line = services.cost_line_create(
-        mandate=mandate, kind=CostLine.Kind.DIRECT, name="Prosjektledelse", year=2026,
+        mandate=mandate,
+        kind=CostLine.Kind.DIRECT,
+        name="Prosjektledelse",
+        year=2026,
         amount=Decimal(400_000),
     )
     services.cost_line_create(
-        mandate=mandate, kind=CostLine.Kind.DIRECT, name="Prosjektledelse", year=2027,
+        mandate=mandate,
+        kind=CostLine.Kind.DIRECT,
+        name="Prosjektledelse",
+        year=2027,
         amount=Decimal(200_000),
     )
     services.cost_line_create(
-        mandate=mandate, kind=CostLine.Kind.INDIRECT, name="Lønn prosjektdeltakere", year=2026,
+        mandate=mandate,
+        kind=CostLine.Kind.INDIRECT,
+        name="Lønn prosjektdeltakere",
+        year=2026,
         amount=Decimal(980_000),
     )
-    financing = services.financing_create(
-        mandate=mandate, source="Difi", amount=Decimal(200_000)
-    )
+    financing = services.financing_create(mandate=mandate, source="Difi", amount=Decimal(200_000))
     resource = services.resource_line_create(
-        mandate=mandate, forum="Styringsgruppe", persons=8, meetings=6,
-        hours_per_meeting=Decimal(2), hourly_rate=Decimal(500),
+        mandate=mandate,
+        forum="Styringsgruppe",
+        persons=8,
+        meetings=6,
+        hours_per_meeting=Decimal(2),
+        hourly_rate=Decimal(500),
     )
     return Mandated(
         world, project, mandate, sub_goal, concept, zero, role, cost_line, financing, resource
@@ -182,9 +193,9 @@ def test_change_pages_per_persona(m: Mandated, persona: str) -> None:
     expected = 200 if persona in CHANGERS else 403 if persona in READERS else 404
     for address in change_urls(m):
         assert client.get(address).status_code == expected, address
-        assert client.post(address, {}).status_code in (
-            {200} if expected == 200 else {expected}
-        ), address
+        assert client.post(address, {}).status_code in ({200} if expected == 200 else {expected}), (
+            address
+        )
 
 
 @pytest.mark.parametrize("persona", ["editor_b", "viewer", "outsider"])
@@ -312,20 +323,35 @@ def test_parts_added_through_their_pages(m: Mandated) -> None:
     client = m.world.client_for("office")
     p = m.project.uuid
     posts = [
-        ("sub_goal_create", {"text": "Kompetanse styrket.", "target": "100 %", "deadline": "31.12.2026"}),
+        (
+            "sub_goal_create",
+            {"text": "Kompetanse styrket.", "target": "100 %", "deadline": "31.12.2026"},
+        ),
         ("concept_create", {"name": "Hver kommune for seg", "description": ""}),
         ("mandate_role_create", {"kind": "reference_group", "group": "IT-utvalget"}),
         (
             "mandate_role_create",
-            {"kind": "steering_group", "user": str(m.world.editor_a.uuid),
-             "organisation": str(m.world.org_a.uuid), "title": "Leder"},
+            {
+                "kind": "steering_group",
+                "user": str(m.world.editor_a.uuid),
+                "organisation": str(m.world.org_a.uuid),
+                "title": "Leder",
+            },
         ),
-        ("cost_line_create", {"kind": "direct", "name": "Konsulent", "year": "2026", "amount": "1 234 567,50"}),
+        (
+            "cost_line_create",
+            {"kind": "direct", "name": "Konsulent", "year": "2026", "amount": "1 234 567,50"},
+        ),
         ("financing_create", {"organisation": str(m.world.org_a.uuid), "amount": "50 000"}),
         (
             "resource_line_create",
-            {"forum": "Prosjektgruppe", "persons": "4", "meetings": "12",
-             "hours_per_meeting": "6,5", "hourly_rate": "500"},
+            {
+                "forum": "Prosjektgruppe",
+                "persons": "4",
+                "meetings": "12",
+                "hours_per_meeting": "6,5",
+                "hourly_rate": "500",
+            },
         ),
     ]
     for name, data in posts:
@@ -333,7 +359,8 @@ def test_parts_added_through_their_pages(m: Mandated) -> None:
         assert response.status_code == 302, (name, text_of(response)[-3000:])
         assert response["Location"].startswith(detail_url(m) + "#")
     mandate = m.mandate
-    assert mandate.sub_goals.last().deadline == datetime.date(2026, 12, 31)
+    last_goal = mandate.sub_goals.last()
+    assert last_goal is not None and last_goal.deadline == datetime.date(2026, 12, 31)
     assert mandate.concepts.filter(name="Hver kommune for seg").exists()
     chair = mandate.roles.get(kind="steering_group")
     assert chair.user == m.world.editor_a and chair.organisation == m.world.org_a
@@ -345,13 +372,39 @@ def test_parts_added_through_their_pages(m: Mandated) -> None:
 
 def test_parts_edited_through_their_pages(m: Mandated) -> None:
     client = m.world.client_for("editor_a")
-    posts = [
-        ("sub_goal_edit", m.sub_goal, {"text": "Endret delmål", "target": "20 %", "deadline": "2028-12-31"}),
-        ("concept_edit", m.concept, {"name": "Felles e-handel", "description": "Ny.", "is_chosen": "on"}),
-        ("mandate_role_edit", m.role, {"kind": "project_group", "name": "Kari", "group": "", "title": ""}),
-        ("cost_line_edit", m.cost_line, {"kind": "direct", "name": "Prosjektledelse", "year": "2026", "amount": "450000"}),
+    posts: list[tuple[str, Any, dict[str, str]]] = [
+        (
+            "sub_goal_edit",
+            m.sub_goal,
+            {"text": "Endret delmål", "target": "20 %", "deadline": "2028-12-31"},
+        ),
+        (
+            "concept_edit",
+            m.concept,
+            {"name": "Felles e-handel", "description": "Ny.", "is_chosen": "on"},
+        ),
+        (
+            "mandate_role_edit",
+            m.role,
+            {"kind": "project_group", "name": "Kari", "group": "", "title": ""},
+        ),
+        (
+            "cost_line_edit",
+            m.cost_line,
+            {"kind": "direct", "name": "Prosjektledelse", "year": "2026", "amount": "450000"},
+        ),
         ("financing_edit", m.financing, {"source": "Difi (avklart)", "amount": "100 000"}),
-        ("resource_line_edit", m.resource, {"forum": "Styringsgruppe", "persons": "7", "meetings": "6", "hours_per_meeting": "2", "hourly_rate": "600"}),
+        (
+            "resource_line_edit",
+            m.resource,
+            {
+                "forum": "Styringsgruppe",
+                "persons": "7",
+                "meetings": "6",
+                "hours_per_meeting": "2",
+                "hourly_rate": "600",
+            },
+        ),
     ]
     for name, obj, data in posts:
         edit = client.get(url(name, obj.uuid))
@@ -436,47 +489,115 @@ def test_bad_input_refused(m: Mandated) -> None:
         "financing": m.mandate.financing.count(),
         "resources": m.mandate.resources.count(),
     }
-    _refused(client, url("sub_goal_create", p), {"text": "", "deadline": "31.02.2026"}, "Skriv inn en gyldig dato.")
-    _refused(client, url("concept_create", p), {"name": "Enda et nullalternativ", "is_zero": "on"}, "Mandatet har allerede et nullalternativ.")
-    _refused(client, url("concept_create", p), {"name": "Annet", "is_chosen": "on"}, "Bare ett konsept kan være anbefalt.")
-    _refused(client, url("concept_create", p), {"name": "Felles e-handel"}, "Mandatet har allerede et konsept med dette navnet.")
-    _refused(client, url("mandate_role_create", p), {"kind": "project_group"}, "Velg en person, skriv et navn eller en gruppe.")
     _refused(
-        client, url("mandate_role_create", p),
+        client,
+        url("sub_goal_create", p),
+        {"text": "", "deadline": "31.02.2026"},
+        "Skriv inn en gyldig dato.",
+    )
+    _refused(
+        client,
+        url("concept_create", p),
+        {"name": "Enda et nullalternativ", "is_zero": "on"},
+        "Mandatet har allerede et nullalternativ.",
+    )
+    _refused(
+        client,
+        url("concept_create", p),
+        {"name": "Annet", "is_chosen": "on"},
+        "Bare ett konsept kan være anbefalt.",
+    )
+    _refused(
+        client,
+        url("concept_create", p),
+        {"name": "Felles e-handel"},
+        "Mandatet har allerede et konsept med dette navnet.",
+    )
+    _refused(
+        client,
+        url("mandate_role_create", p),
+        {"kind": "project_group"},
+        "Velg en person, skriv et navn eller en gruppe.",
+    )
+    _refused(
+        client,
+        url("mandate_role_create", p),
         {"kind": "project_group", "user": str(m.world.outsider.uuid)},
         "Velg et gyldig valg",
     )
     _refused(
-        client, url("mandate_role_create", p),
+        client,
+        url("mandate_role_create", p),
         {"kind": "project_group", "name": "X", "organisation": str(m.world.org_c.uuid)},
         "Velg et gyldig valg",
     )
-    _refused(client, url("cost_line_create", p), {"kind": "direct", "name": "X", "year": "2026", "amount": "-5"}, "større enn eller lik 0")
-    _refused(client, url("cost_line_create", p), {"kind": "direct", "name": "X", "year": "2026", "amount": "mye"}, "Skriv et tall, for eksempel 1 234 567,89.")
-    _refused(client, url("cost_line_create", p), {"kind": "direct", "name": "X", "year": "1800", "amount": "5"}, "større enn eller lik 1990")
     _refused(
-        client, url("cost_line_create", p),
+        client,
+        url("cost_line_create", p),
+        {"kind": "direct", "name": "X", "year": "2026", "amount": "-5"},
+        "større enn eller lik 0",
+    )
+    _refused(
+        client,
+        url("cost_line_create", p),
+        {"kind": "direct", "name": "X", "year": "2026", "amount": "mye"},
+        "Skriv et tall, for eksempel 1 234 567,89.",
+    )
+    _refused(
+        client,
+        url("cost_line_create", p),
+        {"kind": "direct", "name": "X", "year": "1800", "amount": "5"},
+        "større enn eller lik 1990",
+    )
+    _refused(
+        client,
+        url("cost_line_create", p),
         {"kind": "direct", "name": "Prosjektledelse", "year": "2026", "amount": "5"},
         "Budsjettet har allerede denne kostnaden for året.",
     )
-    _refused(client, url("financing_create", p), {"amount": "5"}, "Velg en organisasjon eller skriv en annen kilde.")
     _refused(
-        client, url("financing_create", p),
+        client,
+        url("financing_create", p),
+        {"amount": "5"},
+        "Velg en organisasjon eller skriv en annen kilde.",
+    )
+    _refused(
+        client,
+        url("financing_create", p),
         {"organisation": str(m.world.org_a.uuid), "source": "Difi", "amount": "5"},
         "ikke begge",
     )
     _refused(
-        client, url("resource_line_create", p),
-        {"forum": "X", "persons": "-1", "meetings": "2", "hours_per_meeting": "2", "hourly_rate": "500"},
+        client,
+        url("resource_line_create", p),
+        {
+            "forum": "X",
+            "persons": "-1",
+            "meetings": "2",
+            "hours_per_meeting": "2",
+            "hourly_rate": "500",
+        },
         "større enn eller lik 0",
     )
     _refused(
-        client, url("resource_line_create", p),
-        {"forum": "Styringsgruppe", "persons": "1", "meetings": "2", "hours_per_meeting": "2", "hourly_rate": "500"},
+        client,
+        url("resource_line_create", p),
+        {
+            "forum": "Styringsgruppe",
+            "persons": "1",
+            "meetings": "2",
+            "hours_per_meeting": "2",
+            "hourly_rate": "500",
+        },
         "Ressursplanen har allerede dette forumet.",
     )
     _refused(client, url("mandate_edit", p), {"reporting_cadence": "hourly"}, "Velg et gyldig valg")
-    _refused(client, url("financing_compute", p), {"key": "00000000-0000-0000-0000-000000000000"}, "Velg et gyldig valg")
+    _refused(
+        client,
+        url("financing_compute", p),
+        {"key": "00000000-0000-0000-0000-000000000000"},
+        "Velg et gyldig valg",
+    )
     after = {
         "goals": m.mandate.sub_goals.count(),
         "concepts": m.mandate.concepts.count(),
@@ -493,12 +614,16 @@ def test_bad_input_refused(m: Mandated) -> None:
 def test_bad_edit_leaves_the_object_unchanged(m: Mandated) -> None:
     client = m.world.client_for("editor_a")
     _refused(
-        client, url("concept_edit", m.concept.uuid),
-        {"name": "Nullalternativet"}, "Mandatet har allerede et konsept med dette navnet.",
+        client,
+        url("concept_edit", m.concept.uuid),
+        {"name": "Nullalternativet"},
+        "Mandatet har allerede et konsept med dette navnet.",
     )
     _refused(
-        client, url("financing_edit", m.financing.uuid),
-        {"source": "", "amount": "1"}, "Velg en organisasjon eller skriv en annen kilde.",
+        client,
+        url("financing_edit", m.financing.uuid),
+        {"source": "", "amount": "1"},
+        "Velg en organisasjon eller skriv en annen kilde.",
     )
     m.concept.refresh_from_db()
     m.financing.refresh_from_db()
@@ -512,12 +637,16 @@ def test_compute_without_members_with_population_refused(world: World) -> None:
     world.org_b.population = None
     world.org_b.save()
     project = services.project_create(
-        collaboration=world.alfa, name="Uten innbyggere", start=datetime.date(2026, 1, 1),
+        collaboration=world.alfa,
+        name="Uten innbyggere",
+        start=datetime.date(2026, 1, 1),
         organisations=[world.org_a, world.org_b],
     )
     client = world.client_for("admin")
     _refused(
-        client, url("financing_compute", project.uuid), {"amount": "1000"},
+        client,
+        url("financing_compute", project.uuid),
+        {"amount": "1000"},
         "Ingen av organisasjonene har innbyggertall.",
     )
     assert not project.mandate.financing.exists()

@@ -86,10 +86,10 @@ def _budget(lines: list[CostLine], years: list[int]) -> list[BudgetPart]:
             row.by_year[index] = (row.by_year[index] or ZERO) + line.amount
             row.total += line.amount
             row.lines.append(line)
-        by_year = [sum((r.by_year[i] or ZERO for r in rows.values()), ZERO) for i in range(len(years))]
-        parts.append(
-            BudgetPart(kind, str(label), list(rows.values()), by_year, sum(by_year, ZERO))
-        )
+        by_year = [
+            sum((r.by_year[i] or ZERO for r in rows.values()), ZERO) for i in range(len(years))
+        ]
+        parts.append(BudgetPart(kind, str(label), list(rows.values()), by_year, sum(by_year, ZERO)))
     return parts
 
 

@@ -49,7 +49,7 @@ def _text(document: DocumentType, text: str) -> None:
         document.add_paragraph(paragraph)
 
 
-def _table(document: DocumentType, headers: Sequence[str], rows: list[Sequence[Any]]) -> None:
+def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     add_table(document, headers, [[clean(v) for v in row] for row in rows])
 
 
@@ -195,9 +195,7 @@ def _budget(document: DocumentType, overview: MandateOverview) -> None:
 
     document.add_heading(_("5.2. Finansiering"), level=2)
     if overview.financing:
-        key_name = (
-            mandate.financing_key.name if mandate.financing_key else _("innbyggertall")
-        )
+        key_name = mandate.financing_key.name if mandate.financing_key else _("innbyggertall")
         rows = [
             [
                 f.organisation or f.source,
@@ -253,7 +251,9 @@ def _budget(document: DocumentType, overview: MandateOverview) -> None:
     rates = {line.hourly_rate for line in overview.resources}
     if len(rates) == 1:
         document.add_paragraph(
-            _("I beregningen av kostnader er det lagt til grunn en intern kalkulatorisk timepris på %(rate)s.")
+            _(
+                "I beregningen av kostnader er det lagt til grunn en intern kalkulatorisk timepris på %(rate)s."
+            )
             % {"rate": kr(rates.pop())}
         )
 
@@ -296,7 +296,5 @@ def mandate_docx(mandate: Mandate) -> bytes:
         % {"cadence": mandate.get_reporting_cadence_display()}
     )
     _text(document, mandate.reporting)
-    document.add_paragraph(
-        _("Laget i Samla %(date)s.") % {"date": day(timezone.localdate())}
-    )
+    document.add_paragraph(_("Laget i Samla %(date)s.") % {"date": day(timezone.localdate())})
     return document_bytes(document)

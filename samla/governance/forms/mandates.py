@@ -28,9 +28,9 @@ def _textarea(rows: int = 5) -> forms.Textarea:
 
 
 def _members(access: CollaborationAccess) -> Any:
-    return Organisation.objects.filter(
-        memberships__collaboration=access.collaboration
-    ).order_by("name")
+    return Organisation.objects.filter(memberships__collaboration=access.collaboration).order_by(
+        "name"
+    )
 
 
 def _people(access: CollaborationAccess) -> Any:

@@ -44,6 +44,7 @@ from samla.organisations.access import CollaborationAccess
 PROJECT_BASE = "governance/project_base.html"
 P = "s/<slug:slug>/prosjekter/"
 M = P + "<uuid:project_id>/mandat/"
+NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
 
 
 def _detail_url(mandate: Mandate, anchor: str = "") -> str:
@@ -85,9 +86,11 @@ def mandate_detail(
 
 
 @collaboration_view
-def mandate_edit(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def mandate_edit(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     mandate = gov_access.access_mandate(access, project_id, for_change=True)
-    form = MandateForm(request.POST or None, instance=mandate)
+    form: Any = MandateForm(request.POST or None, instance=mandate)
     return form_page(
         request,
         form,
@@ -108,9 +111,11 @@ def mandate_edit(request: HttpRequest, access: CollaborationAccess, project_id: 
 
 
 @collaboration_view
-def mandate_docx(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def mandate_docx(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     mandate = gov_access.access_mandate(access, project_id)
-    name = slugify(mandate.project.name) or "prosjekt"
+    name = slugify(mandate.project.name.translate(NORWEGIAN_LETTERS)) or "prosjekt"
     return download(build_mandate_docx(mandate), f"prosjektmandat-{name}.docx", DOCX)
 
 
@@ -153,7 +158,7 @@ class Part:
     segment: str  # path segment
     anchor: str  # section id on the mandate page
     fetch: Callable[..., Any]  # access helper
-    form: Callable[..., Form]  # (data, access, obj) -> form
+    form: Callable[..., Any]  # (data, access, obj) -> form
     create: Callable[..., Any]
     update: Callable[..., Any]
     delete: Callable[..., Any]
@@ -162,14 +167,14 @@ class Part:
     edit_title: Any
 
 
-def _model_form(cls: type[Any]) -> Callable[..., Form]:
-    def build(data: Any, access: CollaborationAccess, obj: Any) -> Form:
+def _model_form(cls: type[Any]) -> Callable[..., Any]:
+    def build(data: Any, access: CollaborationAccess, obj: Any) -> Any:
         return cls(data, instance=obj)
 
     return build
 
 
-def _role_form(data: Any, access: CollaborationAccess, obj: Any) -> Form:
+def _role_form(data: Any, access: CollaborationAccess, obj: Any) -> Any:
     return MandateRoleForm(data, instance=obj, access=access)
 
 
@@ -186,40 +191,82 @@ def _financing_form(data: Any, access: CollaborationAccess, obj: Financing | Non
 
 PARTS = [
     Part(
-        "sub_goal", "delmal", "goals-heading", gov_access.access_sub_goal,
-        _model_form(SubGoalForm), services.sub_goal_create, services.sub_goal_update,
-        services.sub_goal_delete, "sub_goal",
-        gettext_lazy("Nytt delmål"), gettext_lazy("Endre delmålet"),
+        "sub_goal",
+        "delmal",
+        "goals-heading",
+        gov_access.access_sub_goal,
+        _model_form(SubGoalForm),
+        services.sub_goal_create,
+        services.sub_goal_update,
+        services.sub_goal_delete,
+        "sub_goal",
+        gettext_lazy("Nytt delmål"),
+        gettext_lazy("Endre delmålet"),
     ),
     Part(
-        "concept", "konsepter", "concepts-heading", gov_access.access_concept,
-        _model_form(ConceptForm), services.concept_create, services.concept_update,
-        services.concept_delete, "concept",
-        gettext_lazy("Nytt konsept"), gettext_lazy("Endre konseptet"),
+        "concept",
+        "konsepter",
+        "concepts-heading",
+        gov_access.access_concept,
+        _model_form(ConceptForm),
+        services.concept_create,
+        services.concept_update,
+        services.concept_delete,
+        "concept",
+        gettext_lazy("Nytt konsept"),
+        gettext_lazy("Endre konseptet"),
     ),
     Part(
-        "mandate_role", "organisering", "organisation-heading", gov_access.access_mandate_role,
-        _role_form, services.mandate_role_create, services.mandate_role_update,
-        services.mandate_role_delete, "role",
-        gettext_lazy("Ny rolle i prosjektorganisasjonen"), gettext_lazy("Endre rollen"),
+        "mandate_role",
+        "organisering",
+        "organisation-heading",
+        gov_access.access_mandate_role,
+        _role_form,
+        services.mandate_role_create,
+        services.mandate_role_update,
+        services.mandate_role_delete,
+        "role",
+        gettext_lazy("Ny rolle i prosjektorganisasjonen"),
+        gettext_lazy("Endre rollen"),
     ),
     Part(
-        "cost_line", "budsjett", "budget-heading", gov_access.access_cost_line,
-        _model_form(CostLineForm), services.cost_line_create, services.cost_line_update,
-        services.cost_line_delete, "cost_line",
-        gettext_lazy("Ny budsjettlinje"), gettext_lazy("Endre budsjettlinjen"),
+        "cost_line",
+        "budsjett",
+        "budget-heading",
+        gov_access.access_cost_line,
+        _model_form(CostLineForm),
+        services.cost_line_create,
+        services.cost_line_update,
+        services.cost_line_delete,
+        "cost_line",
+        gettext_lazy("Ny budsjettlinje"),
+        gettext_lazy("Endre budsjettlinjen"),
     ),
     Part(
-        "financing", "finansiering", "financing-heading", gov_access.access_financing,
-        _financing_form, services.financing_create, services.financing_update,
-        services.financing_delete, "financing",
-        gettext_lazy("Ny finansieringskilde"), gettext_lazy("Endre finansieringen"),
+        "financing",
+        "finansiering",
+        "financing-heading",
+        gov_access.access_financing,
+        _financing_form,
+        services.financing_create,
+        services.financing_update,
+        services.financing_delete,
+        "financing",
+        gettext_lazy("Ny finansieringskilde"),
+        gettext_lazy("Endre finansieringen"),
     ),
     Part(
-        "resource_line", "ressurser", "resources-heading", gov_access.access_resource_line,
-        _model_form(ResourceLineForm), services.resource_line_create,
-        services.resource_line_update, services.resource_line_delete, "line",
-        gettext_lazy("Ny linje i ressursplanen"), gettext_lazy("Endre linjen i ressursplanen"),
+        "resource_line",
+        "ressurser",
+        "resources-heading",
+        gov_access.access_resource_line,
+        _model_form(ResourceLineForm),
+        services.resource_line_create,
+        services.resource_line_update,
+        services.resource_line_delete,
+        "line",
+        gettext_lazy("Ny linje i ressursplanen"),
+        gettext_lazy("Endre linjen i ressursplanen"),
     ),
 ]
 
