@@ -7,9 +7,11 @@ field in the request body and answers 409.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -105,3 +107,12 @@ def check_version(obj: models.Model, submitted: int | None) -> None:
     )
     if current is not None and current != submitted:
         raise EditConflict(obj, submitted, current)
+
+
+@contextmanager
+def checked(request: HttpRequest, obj: models.Model) -> Iterator[None]:
+    """``with checked(request, obj): save…`` — one transaction that first refuses a stale edit
+    (the version in the posted form), then runs the save."""
+    with transaction.atomic():
+        check_version(obj, submitted_version(request))
+        yield
