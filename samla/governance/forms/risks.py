@@ -126,7 +126,12 @@ class RiskForm(forms.Form):
     def __init__(
         self, *args: Any, collaboration: Collaboration, instance: Risk | None = None, **kwargs: Any
     ) -> None:
-        kwargs.setdefault("initial", _initial(instance, self.FIELDS))
+        defaults = {
+            "strategy": Risk.Strategy.REDUCE,
+            "status": Risk.Status.OPEN,
+            "trend": Risk.Trend.STABLE,
+        }
+        kwargs.setdefault("initial", _initial(instance, self.FIELDS) or defaults)
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = collaboration_users(collaboration)  # type: ignore[attr-defined]
 
