@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "samla.core.middleware.EditConflictMiddleware",
 ]
 
 ROOT_URLCONF = "samla.urls"

@@ -40,12 +40,15 @@ def history_of(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed what, and from what to what."""
     model = type(obj)
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])  # type: ignore[attr-defined]
+    # The version counter changes on every save; it is not a change anyone made.
+    version = getattr(model, "version_field", None)
+    excluded = [version] if version and hasattr(obj, "edit_version") else []
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes: list[FieldChange] = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=excluded)
             for change in delta.changes:
                 field: Any = model._meta.get_field(change.field)
                 changes.append(

@@ -1,4 +1,4 @@
-"""Security headers and the per-user language."""
+"""Security headers, the per-user language and the edit-conflict page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from samla.core.conflicts import conflict_response
+from samla.core.locking import EditConflict
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -58,3 +61,19 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or "nb")
         return response
+
+
+class EditConflictMiddleware:
+    """An ``EditConflict`` (someone saved the object after the editor opened it) becomes the
+    409 conflict page, showing what the user sent beside what is saved now."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, EditConflict):
+            return conflict_response(request, exception)
+        return None
