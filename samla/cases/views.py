@@ -44,6 +44,7 @@ from samla.cases.forms import (
     VersionForm,
 )
 from samla.cases.models import CaseVersion
+from samla.core import locking
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
 from samla.finance.caseformat import CaseFormatError, Problem, parse_case
@@ -222,7 +223,8 @@ def case_edit(request: HttpRequest, access: CollaborationAccess, case_id: str) -
     form = CaseForm(request.POST or None, access=access, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(case=case, **form.cleaned_data)
+            with locking.checked(request, case):
+                services.case_update(case=case, **form.cleaned_data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:
@@ -348,7 +350,8 @@ def version_edit(
     form = VersionForm(request.POST or None, access=access, version=version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.version_update(version=version, **form.cleaned_data)
+            with locking.checked(request, version):
+                services.version_update(version=version, **form.cleaned_data)
         except ValidationError as exc:
             version.refresh_from_db()
             _add_validation_error(form, exc)
@@ -376,15 +379,19 @@ def _object_form(
     *,
     title: str,
     context: dict[str, Any] | None = None,
+    instance: Any = None,
 ) -> HttpResponse:
     """Validate, let the service save (its ValidationError goes on the form), go back to the
-    draft's edit page."""
+    draft's edit page. Pass ``instance`` when editing: a save over someone else's newer edit
+    is refused (``samla.core.locking``)."""
     refused = _refuse_if_frozen(request, version)
     if refused:
         return refused
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
+                if instance is not None:
+                    locking.check_version(instance, locking.submitted_version(request))
                 save(form.cleaned_data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
@@ -394,7 +401,14 @@ def _object_form(
     return render(
         request,
         "cases/object_form.html",
-        {"case": version.case, "version": version, "form": form, "title": title, **(context or {})},
+        {
+            "case": version.case,
+            "version": version,
+            "form": form,
+            "title": title,
+            "edited": instance,
+            **(context or {}),
+        },
     )
 
 
@@ -444,6 +458,7 @@ def alternative_edit(
         lambda data: services.alternative_update(alternative=alternative, **data),
         title=_("Endre %(name)s") % {"name": alternative.name},
         context={"history": history_of(alternative)},
+        instance=alternative,
     )
 
 
@@ -487,6 +502,7 @@ def line_edit(request: HttpRequest, access: CollaborationAccess, line_id: str) -
         lambda data: services.line_update(line=line, **data),
         title=_("Endre %(name)s") % {"name": line.name},
         context={"line_form": True, "history": history_of(line)},
+        instance=line,
     )
 
 
@@ -524,6 +540,7 @@ def effect_edit(request: HttpRequest, access: CollaborationAccess, effect_id: st
         lambda data: services.effect_update(effect=effect, **data),
         title=_("Endre %(name)s") % {"name": effect.name},
         context={"history": history_of(effect)},
+        instance=effect,
     )
 
 
@@ -568,6 +585,7 @@ def assumption_edit(
         lambda data: services.assumption_update(assumption=assumption, **data),
         title=_("Endre forutsetning"),
         context={"history": history_of(assumption)},
+        instance=assumption,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samla.core import locking
 from samla.core.dates import today
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
@@ -91,7 +93,8 @@ def _save_form(request: HttpRequest, access: CollaborationAccess, reg: Register,
     form = reg.form(request.POST or None, instance=obj, access=access)  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         try:
-            saved = reg.save(access, form, obj)
+            with locking.checked(request, obj) if obj is not None else nullcontext():
+                saved = reg.save(access, form, obj)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:

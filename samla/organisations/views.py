@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samla.core import locking
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
 from samla.organisations import selectors, services
@@ -103,7 +104,8 @@ def collaboration_edit(request: HttpRequest, access: CollaborationAccess) -> Htt
     collaboration = access.collaboration
     form = CollaborationForm(request.POST or None, instance=collaboration)
     if request.method == "POST" and form.is_valid():
-        services.collaboration_update(collaboration=collaboration, **form.cleaned_data)
+        with locking.checked(request, collaboration):
+            services.collaboration_update(collaboration=collaboration, **form.cleaned_data)
         messages.success(request, _("Endringene er lagret."))
         return redirect("organisations:collaboration_edit", slug=collaboration.slug)
     return render(
@@ -147,7 +149,8 @@ def organisation_edit(request: HttpRequest, access: CollaborationAccess, organis
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(organisation=organisation, **form.cleaned_data)
+            with locking.checked(request, organisation):
+                services.organisation_update(organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:
@@ -218,7 +221,8 @@ def member_edit(request: HttpRequest, access: CollaborationAccess, membership_id
     form = MembershipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=membership, **form.cleaned_data)
+            with locking.checked(request, membership):
+                services.membership_update(membership=membership, **form.cleaned_data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:
@@ -289,12 +293,13 @@ def role_edit(request: HttpRequest, access: CollaborationAccess, role_id: str) -
             form.add_error("kind", _("Du kan ikke ta fra deg selv administratorrollen."))
         else:
             try:
-                services.role_assign(
-                    collaboration=access.collaboration,
-                    user=role.user,
-                    kind=data["kind"],
-                    organisation=data.get("organisation"),
-                )
+                with locking.checked(request, role):
+                    services.role_assign(
+                        collaboration=access.collaboration,
+                        user=role.user,
+                        kind=data["kind"],
+                        organisation=data.get("organisation"),
+                    )
             except ValidationError as exc:
                 _add_validation_error(form, exc)
             else:
@@ -385,7 +390,8 @@ def cost_key_edit(request: HttpRequest, access: CollaborationAccess, key_id: str
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "method", "fixed_share_percent", "description")}
         try:
-            services.cost_sharing_key_update(key=key, weights=form.weights(), **data)
+            with locking.checked(request, key):
+                services.cost_sharing_key_update(key=key, weights=form.weights(), **data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:

@@ -10,6 +10,7 @@ answered, so it would tell the same); only counts per group are shown.
 from __future__ import annotations
 
 import datetime
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from samla.core import xlsx
+from samla.core import locking, xlsx
 from samla.core.dates import today
 from samla.core.decorators import collaboration_view
 from samla.landscape.models import SystemCategory
@@ -157,7 +158,8 @@ def _campaign_form_page(
         form = CampaignForm(request.POST, access=access, initial=initial, **kwargs)
         if form.is_valid():
             try:
-                saved = _save_campaign(access, campaign, form.cleaned_data)
+                with locking.checked(request, campaign) if campaign else nullcontext():
+                    saved = _save_campaign(access, campaign, form.cleaned_data)
             except ValidationError as exc:
                 _add_validation_error(form, exc)
             else:
@@ -445,7 +447,8 @@ def _user_group_form_page(
                     campaign=campaign, open_link=data.pop("open_link"), **data
                 )
             else:
-                saved = services.user_group_update(group=group, **data)
+                with locking.checked(request, group):
+                    saved = services.user_group_update(group=group, **data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:

@@ -24,7 +24,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samla.core import docx
+from samla.core import docx, locking
 from samla.core.dates import today
 from samla.core.decorators import collaboration_view
 from samla.core.history import TYPE_LABELS, FieldChange, HistoryEntry
@@ -198,7 +198,7 @@ def questionnaire_history(
             previous[record.id] = record
             changes = []
             if before is not None and record.history_type == "~":
-                for change in record.diff_against(before).changes:
+                for change in record.diff_against(before, excluded_fields=["version"]).changes:
                     field: Any = model._meta.get_field(change.field)
                     changes.append(
                         FieldChange(
@@ -444,7 +444,8 @@ def questionnaire_edit(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.questionnaire_update(questionnaire=questionnaire, **form.cleaned_data)
+            with locking.checked(request, questionnaire):
+                services.questionnaire_update(questionnaire=questionnaire, **form.cleaned_data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:
@@ -455,6 +456,7 @@ def questionnaire_edit(
         {
             "form": form,
             "questionnaire": questionnaire,
+            "edited": questionnaire,
             "heading": _("Endre navn og innledning"),
             "cancel_url": _detail_url(access, questionnaire),
         },
@@ -531,7 +533,8 @@ def _section_form(
             if section is None:
                 saved = services.section_create(questionnaire=questionnaire, **form.cleaned_data)
             else:
-                saved = services.section_update(section=section, **form.cleaned_data)
+                with locking.checked(request, section):
+                    saved = services.section_update(section=section, **form.cleaned_data)
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:
@@ -542,6 +545,7 @@ def _section_form(
         {
             "form": form,
             "questionnaire": questionnaire,
+            "edited": section,
             "heading": _("Ny del") if section is None else _("Endre delen"),
             "lead": _(
                 "En del samler spørsmål under en overskrift, for eksempel «Brukervennlighet»."
@@ -610,7 +614,8 @@ def _question_form(
                     questionnaire=questionnaire, **form.service_fields()
                 )
             else:
-                saved = services.question_update(question=question, **form.service_fields())
+                with locking.checked(request, question):
+                    saved = services.question_update(question=question, **form.service_fields())
         except ValidationError as exc:
             _add_validation_error(form, exc)
         else:
@@ -626,6 +631,7 @@ def _question_form(
         {
             "form": form,
             "questionnaire": questionnaire,
+            "edited": question,
             "heading": _("Nytt spørsmål") if question is None else _("Endre spørsmålet"),
             "no_sections": not questionnaire.sections.exists(),
             "question_form": True,
