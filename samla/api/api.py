@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from samla.core.conflicts import conflict_message
+from samla.core.locking import EditConflict
 from samla.organisations.services import api_token_authenticate
 
 
@@ -46,6 +48,14 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     """The role does not allow the change: 403 as JSON, not the HTML error page."""
     return api.create_response(
         request, {"detail": str(exc) or _("Du har ikke tilgang til dette.")}, status=403
+    )
+
+
+@api.exception_handler(EditConflict)
+def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """The object changed after the version the client edited: 409, nothing written."""
+    return api.create_response(
+        request, {"detail": conflict_message(), "current_version": exc.current}, status=409
     )
 
 

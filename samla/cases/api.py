@@ -23,12 +23,14 @@ from uuid import UUID
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from samla.api.versioning import RowVersionIn, RowVersionOut, VersionIn
+from samla.api.versioning import VersionOut as VersionCounterOut
 from samla.cases import services
 from samla.cases.access import (
     access_alternative,
@@ -38,6 +40,7 @@ from samla.cases.access import (
 )
 from samla.cases.document import evaluate_version, version_document
 from samla.cases.models import Alternative, BusinessCase, CaseVersion, Effect, Line
+from samla.core.locking import check_version
 from samla.finance.caseformat import CaseFormatError, parse_case
 from samla.finance.evaluate import to_json_dict
 from samla.landscape.models import SystemCategory
@@ -63,7 +66,7 @@ class VersionRefOut(Schema):
     stage: CaseVersion.Stage
 
 
-class CaseOut(Schema):
+class CaseOut(VersionCounterOut):
     uuid: UUID
     name: str
     description: str
@@ -95,7 +98,7 @@ class CaseCreateIn(Schema):
     years: int = Field(10, ge=1, le=100, description="The analysis period, the base year included.")
 
 
-class CaseUpdateIn(Schema):
+class CaseUpdateIn(VersionIn):
     """Only the fields given are changed; ``category: null`` removes the category."""
 
     name: str | None = Field(None, max_length=200)
@@ -103,7 +106,7 @@ class CaseUpdateIn(Schema):
     category: UUID | None = None
 
 
-class LineOut(Schema):
+class LineOut(VersionCounterOut):
     uuid: UUID
     kind: Line.Kind
     name: str
@@ -146,7 +149,7 @@ class LineCreateIn(Schema):
     order: int | None = Field(None, ge=0, le=SMALL)
 
 
-class LineUpdateIn(Schema):
+class LineUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     kind: Line.Kind | None = None
@@ -171,7 +174,7 @@ class EffectOut(Schema):
     reason: str
 
 
-class AlternativeOut(Schema):
+class AlternativeOut(RowVersionOut):
     uuid: UUID
     name: str
     description: str
@@ -188,7 +191,7 @@ class AlternativeCreateIn(Schema):
     order: int | None = Field(None, ge=0, le=SMALL)
 
 
-class AlternativeUpdateIn(Schema):
+class AlternativeUpdateIn(RowVersionIn):
     """Only the fields given are changed."""
 
     name: str | None = Field(None, max_length=120)
@@ -204,7 +207,7 @@ class AssumptionOut(Schema):
     order: int
 
 
-class VersionOut(Schema):
+class VersionOut(VersionCounterOut):
     uuid: UUID
     case: UUID
     number: int
@@ -256,7 +259,7 @@ class VersionDetailOut(VersionOut):
         return list(obj.assumptions.all())
 
 
-class VersionUpdateIn(Schema):
+class VersionUpdateIn(VersionIn):
     """Only the fields given are changed; only a draft can change. ``split_key: null``
     splits by population."""
 
@@ -458,9 +461,11 @@ def case_detail(request: HttpRequest, slug: str, case_id: UUID) -> Any:
 
 
 @router.patch(CASE, response={200: CaseOut, **WRITE_ERRORS})
+@transaction.atomic
 def case_update(request: HttpRequest, slug: str, case_id: UUID, payload: CaseUpdateIn) -> Any:
     access = _access(request, slug)
     case = _case(access, case_id, for_change=True)
+    check_version(case, payload.version)
     services.case_update(
         case=case, **_fields(access, BusinessCase, payload.dict(exclude_unset=True))
     )
@@ -490,12 +495,14 @@ def version_detail(request: HttpRequest, slug: str, case_id: UUID, version_id: U
 
 
 @router.patch(VERSION, response={200: VersionDetailOut, **WRITE_ERRORS})
+@transaction.atomic
 def version_update(
     request: HttpRequest, slug: str, case_id: UUID, version_id: UUID, payload: VersionUpdateIn
 ) -> Any:
     """Change a draft's settings; a frozen version answers 422."""
     access = _access(request, slug)
     version = _version(access, case_id, version_id, for_change=True)
+    check_version(version, payload.version)
     fields = _fields(access, CaseVersion, payload.dict(exclude_unset=True))
     services.version_update(version=version, **fields)
     return _version_out(version)
@@ -569,6 +576,7 @@ def alternative_detail(
 
 
 @router.patch(ALTERNATIVE, response={200: AlternativeOut, **WRITE_ERRORS})
+@transaction.atomic
 def alternative_update(
     request: HttpRequest,
     slug: str,
@@ -579,6 +587,7 @@ def alternative_update(
 ) -> Any:
     access = _access(request, slug)
     alternative = _alternative(access, case_id, version_id, alternative_id, for_change=True)
+    check_version(alternative, payload.row_version)
     fields = _fields(access, Alternative, payload.dict(exclude_unset=True))
     services.alternative_update(alternative=alternative, **fields)
     return _alternative_out(alternative)
@@ -650,6 +659,7 @@ def line_detail(
 
 
 @router.patch(LINE, response={200: LineOut, **WRITE_ERRORS})
+@transaction.atomic
 def line_update(
     request: HttpRequest,
     slug: str,
@@ -662,6 +672,7 @@ def line_update(
     """Only the fields given are changed; amounts not used by the distribution are cleared."""
     access = _access(request, slug)
     line = _line(access, case_id, version_id, alternative_id, line_id, for_change=True)
+    check_version(line, payload.version)
     fields = _fields(access, Line, payload.dict(exclude_unset=True))
     return services.line_update(line=line, **fields)
 

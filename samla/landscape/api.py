@@ -18,14 +18,16 @@ from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import PlainSerializer, field_validator
 
+from samla.api.versioning import RowVersionIn, RowVersionOut, VersionIn, VersionOut
 from samla.core.dates import today
+from samla.core.locking import check_version
 from samla.landscape import analysis, services
 from samla.landscape.access import (
     access_category,
@@ -76,7 +78,7 @@ SMALL = 32767  # PositiveSmallIntegerField's upper bound
 # --- Schemas: catalogue --------------------------------------------------------------------
 
 
-class ServiceAreaOut(Schema):
+class ServiceAreaOut(VersionOut):
     uuid: UUID
     code: str
     name: str
@@ -89,7 +91,7 @@ class ServiceAreaCreateIn(Schema):
     order: int = Field(0, ge=0, le=SMALL)
 
 
-class ServiceAreaUpdateIn(Schema):
+class ServiceAreaUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     code: str | None = Field(None, max_length=20)
@@ -97,7 +99,7 @@ class ServiceAreaUpdateIn(Schema):
     order: int | None = Field(None, ge=0, le=SMALL)
 
 
-class CategoryOut(Schema):
+class CategoryOut(VersionOut):
     uuid: UUID
     service_area: UUID
     service_area_name: str
@@ -125,7 +127,7 @@ class CategoryCreateIn(Schema):
     order: int = Field(0, ge=0, le=SMALL)
 
 
-class CategoryUpdateIn(Schema):
+class CategoryUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     service_area: UUID | None = None
@@ -143,7 +145,7 @@ def _without_spaces(value: str | None) -> str | None:
     return value.replace(" ", "") if value is not None else None
 
 
-class VendorOut(Schema):
+class VendorOut(VersionOut):
     uuid: UUID
     name: str
     organisation_number: str
@@ -158,7 +160,7 @@ class VendorCreateIn(Schema):
     _organisation_number = field_validator("organisation_number")(_without_spaces)
 
 
-class VendorUpdateIn(Schema):
+class VendorUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     name: str | None = Field(None, max_length=200)
@@ -168,7 +170,7 @@ class VendorUpdateIn(Schema):
     _organisation_number = field_validator("organisation_number")(_without_spaces)
 
 
-class ProductOut(Schema):
+class ProductOut(RowVersionOut):
     uuid: UUID
     vendor: UUID | None
     vendor_name: str | None
@@ -198,7 +200,7 @@ class ProductCreateIn(Schema):
     description: str = ""
 
 
-class ProductUpdateIn(Schema):
+class ProductUpdateIn(RowVersionIn):
     """Only the fields given are changed; ``vendor: null`` removes the vendor."""
 
     vendor: UUID | None = None
@@ -213,7 +215,7 @@ class ProductUpdateIn(Schema):
 FIT = Field(None, ge=1, le=4, description="1 (poor) to 4 (good).")
 
 
-class InstallationOut(Schema):
+class InstallationOut(VersionOut):
     uuid: UUID
     organisation: UUID
     organisation_name: str
@@ -281,7 +283,7 @@ class InstallationCreateIn(Schema):
     integrations: list[UUID] | None = Field(None, description="Installations' uuids.")
 
 
-class InstallationUpdateIn(Schema):
+class InstallationUpdateIn(VersionIn):
     """Only the fields given are changed; ``integrations``, when given, replace the stored ones."""
 
     organisation: UUID | None = None
@@ -304,7 +306,7 @@ YEARLY_VALUE = Field(None, ge=0, max_digits=14, decimal_places=2, description="K
 TOTAL_VALUE = Field(None, ge=0, max_digits=16, decimal_places=2, description="Kroner.")
 
 
-class ContractOut(Schema):
+class ContractOut(VersionOut):
     uuid: UUID
     number: str
     title: str
@@ -364,7 +366,7 @@ class ContractCreateIn(Schema):
     document_url: str = Field("", max_length=500)
 
 
-class ContractUpdateIn(Schema):
+class ContractUpdateIn(VersionIn):
     """Only the fields given are changed; ``organisations`` and ``products``, when given,
     replace the stored ones."""
 
@@ -394,7 +396,7 @@ AMOUNT = Field(
 )
 
 
-class IctCostOut(Schema):
+class IctCostOut(VersionOut):
     uuid: UUID
     organisation: UUID
     organisation_name: str
@@ -426,7 +428,7 @@ class IctCostCreateIn(Schema):
     description: str = Field("", max_length=200)
 
 
-class IctCostUpdateIn(Schema):
+class IctCostUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     organisation: UUID | None = None
@@ -441,7 +443,7 @@ class IctCostUpdateIn(Schema):
 # --- Schemas: target portfolio -------------------------------------------------------------
 
 
-class TargetChoiceOut(Schema):
+class TargetChoiceOut(VersionOut):
     uuid: UUID
     category: UUID
     category_name: str
@@ -478,7 +480,7 @@ class TargetChoiceCreateIn(Schema):
     migration_deadline: datetime.date | None = None
 
 
-class TargetChoiceUpdateIn(Schema):
+class TargetChoiceUpdateIn(VersionIn):
     """Only the fields given are changed. The category stays; choose for another category
     with a new target choice."""
 
@@ -749,11 +751,13 @@ def service_area_detail(request: HttpRequest, slug: str, area_id: UUID) -> Any:
 @router.patch(
     f"{PREFIX}/service-areas/{{uuid:area_id}}", response={200: ServiceAreaOut, **WRITE_ERRORS}
 )
+@transaction.atomic
 def service_area_update(
     request: HttpRequest, slug: str, area_id: UUID, payload: ServiceAreaUpdateIn
 ) -> Any:
     access = _access(request, slug)
     area = access_service_area(access, area_id, for_change=True)
+    check_version(area, payload.version)
     fields = _fields(access, ServiceArea, payload.dict(exclude_unset=True))
     return services.service_area_save(collaboration=access.collaboration, area=area, **fields)
 
@@ -792,11 +796,13 @@ def category_detail(request: HttpRequest, slug: str, category_id: UUID) -> Any:
 @router.patch(
     f"{PREFIX}/categories/{{uuid:category_id}}", response={200: CategoryOut, **WRITE_ERRORS}
 )
+@transaction.atomic
 def category_update(
     request: HttpRequest, slug: str, category_id: UUID, payload: CategoryUpdateIn
 ) -> Any:
     access = _access(request, slug)
     category = access_category(access, category_id, for_change=True)
+    check_version(category, payload.version)
     fields = _fields(access, SystemCategory, payload.dict(exclude_unset=True))
     return services.category_save(collaboration=access.collaboration, category=category, **fields)
 
@@ -832,10 +838,12 @@ def vendor_detail(request: HttpRequest, slug: str, vendor_id: UUID) -> Any:
 
 
 @router.patch(f"{PREFIX}/vendors/{{uuid:vendor_id}}", response={200: VendorOut, **WRITE_ERRORS})
+@transaction.atomic
 def vendor_update(request: HttpRequest, slug: str, vendor_id: UUID, payload: VendorUpdateIn) -> Any:
     """Change a vendor (administrators and the programme office)."""
     access = _access(request, slug)
     vendor = access_vendor(access, vendor_id, for_change=True)
+    check_version(vendor, payload.version)
     fields = _fields(access, Vendor, payload.dict(exclude_unset=True))
     return services.vendor_save(collaboration=access.collaboration, vendor=vendor, **fields)
 
@@ -872,12 +880,14 @@ def product_detail(request: HttpRequest, slug: str, product_id: UUID) -> Any:
 
 
 @router.patch(f"{PREFIX}/products/{{uuid:product_id}}", response={200: ProductOut, **WRITE_ERRORS})
+@transaction.atomic
 def product_update(
     request: HttpRequest, slug: str, product_id: UUID, payload: ProductUpdateIn
 ) -> Any:
     """Change a product (administrators and the programme office)."""
     access = _access(request, slug)
     product = access_product(access, product_id, for_change=True)
+    check_version(product, payload.row_version)
     fields = _fields(access, Product, payload.dict(exclude_unset=True))
     return services.product_save(collaboration=access.collaboration, product=product, **fields)
 
@@ -943,12 +953,14 @@ def installation_detail(request: HttpRequest, slug: str, installation_id: UUID) 
     f"{PREFIX}/installations/{{uuid:installation_id}}",
     response={200: InstallationOut, **WRITE_ERRORS},
 )
+@transaction.atomic
 def installation_update(
     request: HttpRequest, slug: str, installation_id: UUID, payload: InstallationUpdateIn
 ) -> Any:
     """Change an installation; an editor may not move it to another organisation."""
     access = _access(request, slug)
     installation = access_installation(access, installation_id, for_change=True)
+    check_version(installation, payload.version)
     given = payload.dict(exclude_unset=True, exclude={"integrations"})
     fields = _fields(access, Installation, given)
     if "organisation" in fields:
@@ -1005,11 +1017,13 @@ def contract_detail(request: HttpRequest, slug: str, contract_id: UUID) -> Any:
 @router.patch(
     f"{PREFIX}/contracts/{{uuid:contract_id}}", response={200: ContractOut, **WRITE_ERRORS}
 )
+@transaction.atomic
 def contract_update(
     request: HttpRequest, slug: str, contract_id: UUID, payload: ContractUpdateIn
 ) -> Any:
     access = _access(request, slug)
     contract = access_contract(access, contract_id, for_change=True)
+    check_version(contract, payload.version)
     given = payload.dict(exclude_unset=True, exclude={"organisations", "products"})
     fields = _fields(access, Contract, given)
     # Parties and products left out are kept as they are.
@@ -1081,12 +1095,14 @@ def ict_cost_detail(request: HttpRequest, slug: str, cost_id: UUID) -> Any:
 
 
 @router.patch(f"{PREFIX}/ict-costs/{{uuid:cost_id}}", response={200: IctCostOut, **WRITE_ERRORS})
+@transaction.atomic
 def ict_cost_update(
     request: HttpRequest, slug: str, cost_id: UUID, payload: IctCostUpdateIn
 ) -> Any:
     """Change a cost line; an editor may not move it to another organisation."""
     access = _access(request, slug)
     cost = access_ict_cost(access, cost_id, for_change=True)
+    check_version(cost, payload.version)
     fields = _fields(access, IctCost, payload.dict(exclude_unset=True))
     if "organisation" in fields:
         require_organisation(access, fields["organisation"])
@@ -1136,11 +1152,13 @@ def target_choice_detail(request: HttpRequest, slug: str, choice_id: UUID) -> An
 @router.patch(
     f"{PREFIX}/target-choices/{{uuid:choice_id}}", response={200: TargetChoiceOut, **WRITE_ERRORS}
 )
+@transaction.atomic
 def target_choice_update(
     request: HttpRequest, slug: str, choice_id: UUID, payload: TargetChoiceUpdateIn
 ) -> Any:
     access = _access(request, slug)
     choice = access_target_choice(access, choice_id, for_change=True)
+    check_version(choice, payload.version)
     fields = _fields(access, TargetChoice, payload.dict(exclude_unset=True))
     current = {
         "product": choice.product,

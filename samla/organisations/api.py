@@ -14,12 +14,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import PlainSerializer, field_validator, model_validator
 
+from samla.api.versioning import ConflictOut, VersionIn, VersionOut
 from samla.core.dates import today
+from samla.core.locking import check_version
 from samla.core.validators import validate_organisation_number
 from samla.organisations import selectors, services
 from samla.organisations.access import (
@@ -63,7 +66,13 @@ class ValidationErrorOut(Schema):
 
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut, 422: ValidationErrorOut}
+# 409: a PATCH carrying an older ``version`` than the object's (``samla.core.locking``).
+WRITE_ERRORS: dict[int, Any] = {
+    **READ_ERRORS,
+    403: ErrorOut,
+    409: ConflictOut,
+    422: ValidationErrorOut,
+}
 
 
 class CollaborationOut(Schema):
@@ -82,7 +91,7 @@ class CollaborationDetailOut(CollaborationOut):
     )
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(VersionOut):
     uuid: uuid.UUID
     name: str
     kind: Organisation.Kind
@@ -97,7 +106,7 @@ def _normalise_organisation_number(value: str | None) -> str | None:
     return (value or "").replace(" ", "") or None
 
 
-class OrganisationUpdateIn(Schema):
+class OrganisationUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     name: str | None = Field(None, max_length=200)
@@ -141,7 +150,7 @@ class MemberOrganisationOut(Schema):
     organisation_number: str | None
 
 
-class MembershipOut(Schema):
+class MembershipOut(VersionOut):
     uuid: uuid.UUID
     organisation: MemberOrganisationOut
     valid_from: datetime.date | None
@@ -158,7 +167,7 @@ class MembershipCreateIn(MembershipPeriodIn):
     _organisation_number = field_validator("organisation_number")(_normalise_organisation_number)
 
 
-class MembershipUpdateIn(MembershipPeriodIn):
+class MembershipUpdateIn(MembershipPeriodIn, VersionIn):
     """Only the fields given are changed."""
 
     is_host: bool | None = None
@@ -183,7 +192,7 @@ class WeightOut(Schema):
         return obj.organisation.name
 
 
-class CostSharingKeyOut(Schema):
+class CostSharingKeyOut(VersionOut):
     uuid: uuid.UUID
     name: str
     method: CostSharingKey.Method
@@ -215,7 +224,7 @@ class CostSharingKeyCreateIn(Schema):
     weights: list[WeightIn] | None = WEIGHTS
 
 
-class CostSharingKeyUpdateIn(Schema):
+class CostSharingKeyUpdateIn(VersionIn):
     """Only the fields given are changed; ``weights``, when given, replace the stored ones."""
 
     name: str | None = Field(None, max_length=120)
@@ -356,11 +365,13 @@ def organisation_detail(request: HttpRequest, slug: str, organisation_id: uuid.U
     "/collaborations/{slug}/organisations/{uuid:organisation_id}",
     response={200: OrganisationOut, **WRITE_ERRORS},
 )
+@transaction.atomic
 def organisation_update(
     request: HttpRequest, slug: str, organisation_id: uuid.UUID, payload: OrganisationUpdateIn
 ) -> Any:
     """Change an organisation (managers, or the editor of that organisation)."""
     organisation = access_organisation(_access(request, slug), organisation_id, for_change=True)
+    check_version(organisation, payload.version)
     return services.organisation_update(
         organisation=organisation, **payload.dict(exclude_unset=True)
     )
@@ -395,10 +406,12 @@ def membership_create(request: HttpRequest, slug: str, payload: MembershipCreate
     "/collaborations/{slug}/memberships/{uuid:membership_id}",
     response={200: MembershipOut, **WRITE_ERRORS},
 )
+@transaction.atomic
 def membership_update(
     request: HttpRequest, slug: str, membership_id: uuid.UUID, payload: MembershipUpdateIn
 ) -> Any:
     membership = access_membership(_access(request, slug), membership_id, for_change=True)
+    check_version(membership, payload.version)
     changes = payload.dict(exclude_unset=True)
     return services.membership_update(
         membership=membership,
@@ -459,11 +472,13 @@ def cost_sharing_key_detail(request: HttpRequest, slug: str, key_id: uuid.UUID) 
     "/collaborations/{slug}/cost-sharing-keys/{uuid:key_id}",
     response={200: CostSharingKeyOut, **WRITE_ERRORS},
 )
+@transaction.atomic
 def cost_sharing_key_update(
     request: HttpRequest, slug: str, key_id: uuid.UUID, payload: CostSharingKeyUpdateIn
 ) -> Any:
     access = _access(request, slug)
     key = access_cost_sharing_key(access, key_id, for_change=True)
+    check_version(key, payload.version)
     fields = payload.dict(exclude_unset=True, exclude={"weights"})
     if payload.weights is not None:
         weights = _weights(access.collaboration, payload.weights)

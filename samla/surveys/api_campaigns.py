@@ -17,12 +17,15 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from samla.api.versioning import VersionIn, VersionOut
 from samla.core.dates import today
+from samla.core.locking import check_version
 from samla.landscape.models import Product, SystemCategory
 from samla.organisations.access import CollaborationAccess, access_collaboration
 from samla.organisations.api import READ_ERRORS, WRITE_ERRORS
@@ -64,7 +67,7 @@ class FiguresOut(Schema):
     response_rate: float | None = Field(description="answered / expected, 0–1; null if unknown.")
 
 
-class CampaignOut(FiguresOut):
+class CampaignOut(FiguresOut, VersionOut):
     uuid: UUID
     name: str
     status: Campaign.Status
@@ -88,7 +91,7 @@ class CampaignCreateIn(Schema):
     anonymous: bool = Field(True, description="Cannot be turned off once there are answers.")
 
 
-class CampaignUpdateIn(Schema):
+class CampaignUpdateIn(VersionIn):
     """Only the fields given are changed; ``category: null`` removes the category."""
 
     name: str | None = Field(None, max_length=200)
@@ -109,7 +112,7 @@ class RemindOut(Schema):
     reminded: int = Field(description="Reminders mailed to those who have not answered.")
 
 
-class UserGroupOut(FiguresOut):
+class UserGroupOut(FiguresOut, VersionOut):
     uuid: UUID
     name: str
     organisation: RefOut
@@ -129,7 +132,7 @@ class UserGroupCreateIn(Schema):
     open_link: bool = Field(False, description="Make a shared link for the group.")
 
 
-class UserGroupUpdateIn(Schema):
+class UserGroupUpdateIn(VersionIn):
     """Only the fields given are changed; ``size: null`` clears the size."""
 
     name: str | None = Field(None, max_length=200)
@@ -197,6 +200,7 @@ def _figures(figures: GroupFigures | Sum) -> dict[str, Any]:
 def _campaign_out(campaign: Campaign, figures: Sum) -> dict[str, Any]:
     return {
         "uuid": campaign.uuid,
+        "version": campaign.version,
         "name": campaign.name,
         "status": campaign.status_on(today()),
         "questionnaire": _ref(campaign.questionnaire),
@@ -313,6 +317,7 @@ def _group_out(
         url = request.build_absolute_uri(reverse("surveys:respond_open", args=[group.open_token]))
     return {
         "uuid": group.uuid,
+        "version": group.version,
         "name": group.name,
         "organisation": _ref(group.organisation),
         "product": _ref(group.product),
@@ -358,12 +363,14 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: UUID) -> Any:
 
 
 @router.patch(ONE, response={200: CampaignOut, **WRITE_ERRORS})
+@transaction.atomic
 def campaign_update(
     request: HttpRequest, slug: str, campaign_id: UUID, payload: CampaignUpdateIn
 ) -> Any:
     """Change a campaign. Anonymity cannot be turned off once there are answers (422)."""
     access = _access(request, slug)
     campaign = access_campaign(access, campaign_id, for_change=True)
+    check_version(campaign, payload.version)
     fields = _campaign_fields(access, payload.dict(exclude_unset=True))
     services.campaign_update(campaign=campaign, **fields)
     return _campaign_detail(campaign)
@@ -469,11 +476,13 @@ def user_group_detail(request: HttpRequest, slug: str, campaign_id: UUID, group_
 
 
 @router.patch(GROUP, response={200: UserGroupOut, **WRITE_ERRORS})
+@transaction.atomic
 def user_group_update(
     request: HttpRequest, slug: str, campaign_id: UUID, group_id: UUID, payload: UserGroupUpdateIn
 ) -> Any:
     access = _access(request, slug)
     group = _group_of(access, campaign_id, group_id, for_change=True)
+    check_version(group, payload.version)
     fields = _group_fields(access, group.campaign, payload.dict(exclude_unset=True))
     services.user_group_update(group=group, **fields)
     return _group_detail(request, access, group)

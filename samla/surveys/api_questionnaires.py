@@ -17,11 +17,14 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from samla.api.versioning import VersionIn, VersionOut
+from samla.core.locking import check_version
 from samla.organisations.access import CollaborationAccess, access_collaboration
 from samla.organisations.api import READ_ERRORS, WRITE_ERRORS, DecimalString
 from samla.organisations.models import User
@@ -45,7 +48,7 @@ class OptionSchema(Schema):
     en: str = Field("", max_length=200, description="The option in English, if any.")
 
 
-class QuestionOut(Schema):
+class QuestionOut(VersionOut):
     uuid: UUID
     section: UUID
     order: int
@@ -67,7 +70,7 @@ class QuestionOut(Schema):
         return obj.section.uuid
 
 
-class SectionOut(Schema):
+class SectionOut(VersionOut):
     uuid: UUID
     order: int
     title: str
@@ -87,7 +90,7 @@ class CampaignRefOut(Schema):
     name: str
 
 
-class QuestionnaireOut(Schema):
+class QuestionnaireOut(VersionOut):
     uuid: UUID
     name: str
     name_en: str
@@ -124,7 +127,7 @@ class QuestionnaireCreateIn(Schema):
     introduction_en: str | None = None
 
 
-class QuestionnaireUpdateIn(Schema):
+class QuestionnaireUpdateIn(VersionIn):
     """Only the fields given are changed; also allowed when the questionnaire is locked."""
 
     name: str | None = Field(None, min_length=1, max_length=200)
@@ -143,7 +146,7 @@ class SectionCreateIn(Schema):
     order: int | None = Field(None, ge=0, le=SMALL, description="Left out: after the last.")
 
 
-class SectionUpdateIn(Schema):
+class SectionUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -171,7 +174,7 @@ class QuestionCreateIn(Schema):
     order: int | None = Field(None, ge=0, le=SMALL, description="Left out: after the last.")
 
 
-class QuestionUpdateIn(Schema):
+class QuestionUpdateIn(VersionIn):
     """Only the fields given are changed; ``section`` moves it to another section."""
 
     section: UUID | None = None
@@ -376,11 +379,13 @@ def questionnaire_detail(request: HttpRequest, slug: str, questionnaire_id: UUID
 
 
 @router.patch(ONE, response={200: QuestionnaireDetailOut, **WRITE_ERRORS})
+@transaction.atomic
 def questionnaire_update(
     request: HttpRequest, slug: str, questionnaire_id: UUID, payload: QuestionnaireUpdateIn
 ) -> Any:
     access = _access(request, slug)
     questionnaire = access_questionnaire(access, questionnaire_id, for_change=True)
+    check_version(questionnaire, payload.version)
     fields = _texts(payload.dict(exclude_unset=True), required=("name",))
     if "name" in fields:
         _require_free_name(access, fields["name"], questionnaire)
@@ -439,6 +444,7 @@ def section_detail(
 
 
 @router.patch(ONE + "/sections/{uuid:section_id}", response={200: SectionDetailOut, **WRITE_ERRORS})
+@transaction.atomic
 def section_update(
     request: HttpRequest,
     slug: str,
@@ -449,6 +455,7 @@ def section_update(
     access = _access(request, slug)
     questionnaire = access_questionnaire(access, questionnaire_id, for_change=True)
     section = _section_of(access, questionnaire, section_id, for_change=True)
+    check_version(section, payload.version)
     given = payload.dict(exclude_unset=True)
     if given.get("order", 0) is None:
         raise ValidationError({"order": _("Feltet kan ikke være tomt.")})
@@ -505,6 +512,7 @@ def question_detail(
 
 
 @router.patch(ONE + "/questions/{uuid:question_id}", response={200: QuestionOut, **WRITE_ERRORS})
+@transaction.atomic
 def question_update(
     request: HttpRequest,
     slug: str,
@@ -515,6 +523,7 @@ def question_update(
     access = _access(request, slug)
     questionnaire = access_questionnaire(access, questionnaire_id, for_change=True)
     question = _question_of(access, questionnaire, question_id, for_change=True)
+    check_version(question, payload.version)
     fields = _question_fields(questionnaire, payload.dict(exclude_unset=True))
     services.question_update(question=question, **fields)
     return _question_out(question)
