@@ -155,14 +155,15 @@ def test_get_page(cases: Cases, page: tuple[str, UrlMaker, set[str]]) -> None:
 def test_objects_of_another_collaboration_are_404(cases: Cases) -> None:
     """The outsider's own collaboration does not open alfa's objects under beta either."""
     client = cases.client("outsider")
-    for name, obj in [
+    objects: list[tuple[str, Any]] = [
         ("case_detail", cases.case),
         ("version_detail", cases.v2),
         ("line_edit", cases.line),
         ("effect_edit", cases.effect),
         ("assumption_edit", cases.assumption),
         ("alternative_edit", cases.alternative),
-    ]:
+    ]
+    for name, obj in objects:
         address = reverse(f"cases:{name}", args=["beta", obj.uuid])
         assert client.get(address).status_code == 404, name
     missing = url("case_detail", "00000000-0000-0000-0000-000000000000")
