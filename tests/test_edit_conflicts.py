@@ -208,7 +208,7 @@ EDITS: dict[str, Callable[[Everything], Edit]] = {
         ),
         Role.objects.get(collaboration=e.world.alfa, user=e.world.viewer),
         "kind",
-        "office",
+        "programme_office",
         "administrator",
         "Programkontor",
         "Administrator",
