@@ -639,3 +639,91 @@ def test_calendar_feed_page_makes_and_revokes_the_address(m: Meetings) -> None:
     assert response.status_code == 302
     assert Client().get(address.removeprefix("http://testserver")).status_code == 404
     assert client.post(m.url("calendar_feed"), {"action": "nonsense"}).status_code == 404
+
+
+# --- Links to the landscape and business cases; query counts --------------------------------
+
+
+def test_decision_chooses_a_target_system_and_approves_a_case_version(
+    m: Meetings, world: World
+) -> None:
+    from samla.cases import services as case_services
+    from samla.cases.models import CaseVersion
+    from samla.landscape import services as landscape_services
+    from samla.landscape.models import SystemCategory
+
+    category = SystemCategory.objects.filter(collaboration=world.alfa).order_by("pk").first()
+    assert category is not None
+    vendor = landscape_services.vendor_save(collaboration=world.alfa, name="Leverandør AS")
+    product = landscape_services.product_save(
+        collaboration=world.alfa, vendor=vendor, name="Arkiv 1"
+    )
+    choice = landscape_services.target_choice_set(
+        collaboration=world.alfa,
+        category=category,
+        product=product,
+        decided_by="Styringsgruppen",
+        decided_on=datetime.date(2026, 2, 2),
+        rationale="Brukes allerede i begge kommunene.",
+    )
+    case = case_services.case_create(collaboration=world.alfa, name="Felles arkiv", base_year=2026)
+    draft = case.versions.get()
+    client = m.client("office")
+    form = text_of(client.get(m.url("decision_create")))
+    assert "Felles arkiv v1" not in form  # a draft cannot be approved
+    response = client.post(
+        m.url("decision_create"),
+        decision_post(body=str(m.body.uuid), case_version=str(draft.uuid)),
+    )
+    assert response.status_code == 200 and "Skjemaet har feil" in text_of(response)
+    # Freezing needs a full case; the stage is what the form looks at.
+    CaseVersion.objects.filter(pk=draft.pk).update(
+        stage=CaseVersion.Stage.APPROVED, frozen_at=timezone.now()
+    )
+    version = CaseVersion.objects.get(pk=draft.pk)
+    response = client.post(
+        m.url("decision_create"),
+        decision_post(
+            body=str(m.body.uuid),
+            title="Arkiv 1 og business case",
+            target_choice=str(choice.uuid),
+            case_version=str(version.uuid),
+            project=str(m.project.uuid),
+        ),
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(title="Arkiv 1 og business case")
+    assert decision.target_choice == choice and decision.case_version == version
+    page = text_of(client.get(response["Location"]))
+    assert "Arkiv 1" in page and "Felles arkiv v1" in page
+
+
+def test_register_and_meeting_queries_do_not_grow(m: Meetings, world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = m.client("viewer")
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as register:
+            assert client.get(m.url("decision_register")).status_code == 200
+        with CaptureQueriesContext(connection) as meeting:
+            assert client.get(m.url("meeting_detail", meeting_id=m.meeting.uuid)).status_code == 200
+        return len(register), len(meeting)
+
+    few = counts()
+    for n in range(12):
+        item = services.agenda_item_create(meeting=m.meeting, title=f"Sak {n}", project=m.ehandel)
+        services.decision_record(
+            body=m.body,
+            meeting=m.meeting,
+            agenda_item=item,
+            decided_on=datetime.date(2026, 2, 2),
+            title=f"Vedtak {n}",
+            text="Vedtatt.",
+            project=m.ehandel,
+        )
+        services.action_item_create(
+            collaboration=world.alfa, meeting=m.meeting, text=f"Oppgave {n}", owner=world.admin
+        )
+    assert counts() == few
