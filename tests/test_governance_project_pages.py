@@ -308,13 +308,13 @@ def test_create_project_with_programme_from_query(g1: G1) -> None:
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"name": ""}, "name", "Dette feltet er påkrevd."),
+        ({"name": ""}, "name", "Feltet er påkrevet."),
         ({"start": "31.02.2026"}, "start", "Oppgi en gyldig dato."),
         ({"end": "2025-12-01"}, "end", "Sluttdatoen kan ikke være før startdatoen."),
         ({"name": "Felles sak/arkiv"}, "name", "Samarbeidet har allerede et prosjekt med dette navnet."),
         ({"code": "P-001"}, "code", "Prosjektnummeret er allerede i bruk."),
-        ({"leader": "00000000-0000-4000-8000-000000000000"}, "leader", "Velg et gyldig alternativ"),
-        ({"organisations": ["not-a-uuid"]}, "organisations", "gyldig"),
+        ({"leader": "00000000-0000-4000-8000-000000000000"}, "leader", "Velg et gyldig valg"),
+        ({"organisations": ["not-a-uuid"]}, "organisations", "er ikke en gyldig UUID"),
     ],
 )
 def test_create_project_bad_input(g1: G1, data: dict[str, Any], field: str, message: str) -> None:
@@ -345,7 +345,7 @@ def test_create_project_refuses_outsiders_model_and_people(g1: G1) -> None:
     )
     page = text(response)
     assert response.status_code == 200
-    assert page.count("Velg et gyldig alternativ") >= 3
+    assert page.count("Velg et gyldig valg") >= 3
     assert Project.objects.count() == count
 
 
@@ -467,7 +467,7 @@ def test_checklist_item_add_edit_delete(g1: G1) -> None:
     item = g1.gate.checklist.get(text="ROS-analyse er gjort")
     assert item.mandatory
     bad = client.post(url("checklist_item_create", g1.gate.uuid), {"text": ""})
-    assert "Dette feltet er påkrevd." in text(bad)
+    assert "Feltet er påkrevet." in text(bad)
     client.post(url("checklist_item_edit", item.uuid), {"text": "ROS-analyse er godkjent"})
     item.refresh_from_db()
     assert item.text == "ROS-analyse er godkjent" and not item.mandatory
@@ -485,7 +485,7 @@ def test_edit_gate_and_bad_input(g1: G1) -> None:
         url("gate_edit", g1.gate.uuid),
         {"code": "BP1", "name": "Godkjent idé", "phase": str(foreign_phase.uuid)},
     )
-    assert response.status_code == 200 and "Velg et gyldig alternativ" in text(response)
+    assert response.status_code == 200 and "Velg et gyldig valg" in text(response)
     response = client.post(
         url("gate_edit", g1.gate.uuid),
         {"code": "BP1", "name": "Godkjent idé", "forecast_date": "2026-04-01"},
@@ -532,7 +532,7 @@ def test_milestone_create_edit_delete_by_leader(g1: G1) -> None:
     ("data", "message"),
     [
         ({"status": "approved"}, "En milepæl godkjennes ved et vedtak i vedtaksregisteret."),
-        ({"planned_date": ""}, "Dette feltet er påkrevd."),
+        ({"planned_date": ""}, "Feltet er påkrevet."),
         ({"planned_date": "i morgen"}, "Oppgi en gyldig dato."),
         ({"status": "nonsense"}, "Velg et gyldig valg"),
     ],
@@ -667,7 +667,7 @@ def test_copy_model_leaves_original(g1: G1) -> None:
     assert copy.phases.count() == g1.model.phases.count()
     assert copy.gates.count() == g1.model.gates.count()
     bad = client.post(url("phase_model_copy", g1.model.uuid), {"name": ""})
-    assert "Dette feltet er påkrevd." in text(bad)
+    assert "Feltet er påkrevet." in text(bad)
 
 
 def test_edit_template_parts(g1: G1) -> None:
@@ -708,10 +708,10 @@ def test_edit_template_parts(g1: G1) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("template_phase_create", {"order": "", "name": "X", "duration_weeks": "4"}, "Dette feltet er påkrevd."),
-        ("template_phase_create", {"order": "1", "name": "X", "duration_weeks": "-3"}, "Sørg for at denne verdien er større enn eller lik 0."),
-        ("template_gate_create", {"code": "BPX", "name": "X"}, "Dette feltet er påkrevd."),
-        ("template_milestone_create", {"phase": "00000000-0000-4000-8000-000000000000", "name": "X"}, "Velg et gyldig alternativ"),
+        ("template_phase_create", {"order": "", "name": "X", "duration_weeks": "4"}, "Feltet er påkrevet."),
+        ("template_phase_create", {"order": "1", "name": "X", "duration_weeks": "-3"}, "Verdien må være større enn eller lik 0."),
+        ("template_gate_create", {"code": "BPX", "name": "X"}, "Feltet er påkrevet."),
+        ("template_milestone_create", {"phase": "00000000-0000-4000-8000-000000000000", "name": "X"}, "Velg et gyldig valg"),
     ],
 )
 def test_template_bad_input(g1: G1, name: str, data: dict[str, Any], message: str) -> None:
@@ -729,7 +729,7 @@ def test_template_gate_refuses_phase_of_other_model(g1: G1) -> None:
     response = g1.world.client_for("admin").post(
         url("template_gate_edit", gate.uuid), {"phase": str(foreign.uuid), "code": gate.code, "name": gate.name}
     )
-    assert "Velg et gyldig alternativ" in text(response)
+    assert "Velg et gyldig valg" in text(response)
     gate.refresh_from_db()
     assert gate.phase.phase_model_id == g1.model.pk
 
