@@ -161,7 +161,7 @@ class PresenceForm(forms.Form):
     present = forms.ModelMultipleChoiceField(
         queryset=BodyMember.objects.none(),
         to_field_name="uuid",
-        label=_("Til stede"),
+        label=_("Kryss av for dem som var til stede"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -227,7 +227,6 @@ class DecisionForm(forms.Form):
         label=_("Utfall for beslutningspunktet"),
         choices=[c for c in Decision.GateOutcome.choices if c[0]],
         initial=Decision.GateOutcome.PASSED,
-        widget=forms.RadioSelect,
         required=False,
     )
     milestone = _uuid_choice(
