@@ -1,0 +1,181 @@
+"""Walking the URL configuration, filling URLs and judging answers for the matrix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpResponseBase
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.authz.objects import ALFA_MARK, Objects
+
+LOGIN_PATH = "/accounts/login/"
+REFUSED = {401, 403, 404, 405}
+# What a request may write even when refused: the session, a token's last use and the
+# collaboration the user last opened.
+HOUSEKEEPING = ("django_session", "organisations_apitoken", 'SET "current_collaboration_id"')
+# Words that only someone allowed into "alfa" may see.
+ALFA_WORDS = (ALFA_MARK, "A kommune", "Alfa-samarbeidet")
+
+# URL argument → kind of object in ``Objects`` when the argument's name does not say it.
+KIND_OF_ARGUMENT = {
+    "key_id": "cost_sharing_key",
+    "group_id": "user_group",
+    "choice_id": "target_choice",
+    "token_id": "api_token",
+    "area_id": "service_area",
+    "cost_id": "ict_cost",
+}
+ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>|\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # namespaced URL name, or the path for the few unnamed ones
+    name: str | None
+    path: str  # the joined route, for messages and for unnamed URLs
+
+    @property
+    def arguments(self) -> list[str]:
+        return [a or b or c for a, b, c in ARGUMENT.findall(self.path)]
+
+
+def walk_urls() -> list[Route]:
+    routes: list[Route] = []
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                path = prefix + str(pattern.pattern)
+                if pattern.name is None:
+                    routes.append(Route(path, None, path))
+                else:
+                    name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                    routes.append(Route(name, name, path))
+
+    walk(get_resolver(), "", "")
+    # One route per key (allauth registers a few names twice, for old and new paths).
+    seen: dict[str, Route] = {}
+    for route in routes:
+        seen.setdefault(route.key, route)
+    return list(seen.values())
+
+
+def object_id(objects: Objects, kind: str) -> str:
+    if kind in ("personal_token", "open_token"):
+        return str(getattr(objects, kind))
+    return str(objects[kind].uuid)  # type: ignore[attr-defined]
+
+
+def fill(argument: str, objects: Objects, overrides: dict[str, str] | Any) -> str:
+    """The value of one URL argument: an override (an object kind, or ``=literal``), the
+    collaboration's slug, or the object the argument's name points at."""
+    if argument in overrides:
+        value = overrides[argument]
+        return value[1:] if value.startswith("=") else object_id(objects, value)
+    if argument == "slug":
+        return objects.collaboration.slug
+    if argument in KIND_OF_ARGUMENT:
+        return object_id(objects, KIND_OF_ARGUMENT[argument])
+    if argument.endswith("_id") and argument[:-3] in objects.things:
+        return object_id(objects, argument[:-3])
+    raise LookupError(f"no value for URL argument {argument!r}: add it to the matrix entry")
+
+
+def body_of(response: HttpResponseBase) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return response.content  # type: ignore[attr-defined]
+
+
+@dataclass
+class Outcome:
+    status: int
+    location: str
+    body: bytes
+    writes: list[str]
+    error: str = ""
+
+
+def perform(send: Callable[[], HttpResponseBase]) -> Outcome:
+    """Send one request in a savepoint that is rolled back, noting what it wrote."""
+    with transaction.atomic():
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                response = send()
+            outcome = Outcome(
+                response.status_code,
+                response.get("Location", "") if response.has_header("Location") else "",
+                body_of(response),
+                [
+                    q["sql"][:120]
+                    for q in queries.captured_queries
+                    if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+                    and not any(mark in q["sql"] for mark in HOUSEKEEPING)
+                ],
+            )
+        except Exception as exc:  # noqa: BLE001 - reported as a failure of the entry
+            outcome = Outcome(0, "", b"", [], f"{type(exc).__name__}: {exc}")
+        transaction.set_rollback(True)
+    return outcome
+
+
+def to_login(outcome: Outcome) -> bool:
+    return outcome.status in (301, 302, 303) and outcome.location.split("?")[0].endswith(LOGIN_PATH)
+
+
+def judge(
+    outcome: Outcome,
+    persona: str,
+    *,
+    allowed: bool,
+    write: bool,
+    method_taken: bool = True,
+) -> str | None:
+    """What is wrong with one answer, or None.
+
+    Allowed: a page (2xx) or a redirect elsewhere than the log-in; for writes also 400,
+    409 and 422 (an empty form is refused as input, not as a right). ``method_taken=False``:
+    the URL does not take this method, so 405 is fine too, but nothing may be written.
+    Refused: 401, 403, 404 or 405 (and for anonymous a redirect to log in), without alfa's
+    data and having written nothing.
+    """
+    if outcome.error:
+        return f"raised {outcome.error}"
+    status = outcome.status
+    if status >= 500:
+        return f"answered {status}"
+    if allowed:
+        if not method_taken and outcome.writes:
+            return f"does not take this method, but wrote {outcome.writes[:2]}"
+        if not method_taken and status == 405:
+            return None
+        if 200 <= status < 300 or (300 <= status < 400 and not to_login(outcome)):
+            return None
+        if write and status in (400, 409, 422):
+            return None
+        return f"should be allowed, got {status} {outcome.location}".rstrip()
+    problems = []
+    if not (status in REFUSED or (persona == "anonymous" and to_login(outcome))):
+        problems.append(f"should be refused, got {status} {outcome.location}".rstrip())
+    words = ALFA_WORDS if persona in ("anonymous", "outsider") else (ALFA_MARK,)
+    leaked = [w for w in words if w.encode() in outcome.body]
+    if leaked:
+        problems.append(f"refused, but shows {leaked}")
+    if outcome.writes:
+        problems.append(f"refused, but wrote {outcome.writes[:2]}")
+    return "; ".join(problems) or None
+
+
+def variants(entry: Any) -> Iterator[tuple[int, Any]]:
+    yield from enumerate(entry if isinstance(entry, list) else [entry])
