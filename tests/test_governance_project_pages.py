@@ -22,7 +22,6 @@ from openpyxl import load_workbook
 from conftest import World
 from samla.governance import services
 from samla.governance.models import (
-    Body,
     BodyKind,
     ChecklistItem,
     Gate,
@@ -734,5 +733,34 @@ def test_template_gate_refuses_phase_of_other_model(g1: G1) -> None:
     assert gate.phase.phase_model_id == g1.model.pk
 
 
-def test_body_model_unused_guard() -> None:
-    assert Body._meta.model_name == "body"
+
+def _queries(client: Client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_the_portfolio(g1: G1) -> None:
+    client = g1.world.client_for("viewer")
+    pages = [
+        url("project_list"),
+        url("project_list_xlsx"),
+        url("project_phases", g1.project.uuid),
+        url("programme_detail", g1.programme.uuid),
+        url("phase_model_detail", g1.model.uuid),
+    ]
+    small = [_queries(client, page) for page in pages]
+    for index in range(4):
+        project = services.project_create(
+            collaboration=g1.world.alfa, start=START, name=f"Ekstra {index}",
+            phase_model=g1.model, programme=g1.programme,
+        )
+        _published_report(project, overall="green")
+        services.milestone_create(project=g1.project, name=f"Ekstra {index}", planned_date=START)
+        gate = g1.model.gates.first()
+        services.phase_model_checklist_item_create(gate=gate, text=f"Ekstra {index}")
+    large = [_queries(client, page) for page in pages]
+    assert small == large

@@ -58,6 +58,7 @@ class ScopedForm(forms.ModelForm):  # type: ignore[type-arg]
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
+            assert field.queryset is not None
             model = field.queryset.model
             queryset: Any
             if model is User:
@@ -83,7 +84,8 @@ class ScopedForm(forms.ModelForm):  # type: ignore[type-arg]
             field.queryset = queryset
             field.to_field_name = "uuid"
             if isinstance(field, forms.ModelMultipleChoiceField):
-                field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+                field.widget = forms.CheckboxSelectMultiple()
+                field.widget.choices = field.choices
             elif self.instance is not None and self.instance.pk:
                 current = getattr(self.instance, name, None)
                 if current is not None:
@@ -128,7 +130,7 @@ class ProjectForm(ScopedForm):
         self.fields["programme"].empty_label = _("Ikke i et program")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("Sluttdatoen kan ikke være før startdatoen."))

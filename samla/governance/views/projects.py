@@ -8,11 +8,12 @@ selectors read."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -72,6 +73,16 @@ def programme_url(programme: Programme) -> str:
 
 def phase_model_url(model: PhaseModel) -> str:
     return reverse("governance:phase_model_detail", args=[model.collaboration.slug, model.uuid])
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    **kwargs: Any,
+) -> HttpResponse:
+    """``form_page`` for model forms too (they validate the same way)."""
+    return form_page(request, cast(Form, form), save, **kwargs)
 
 
 def _confirm_delete(
@@ -216,7 +227,7 @@ def project_create(request: HttpRequest, access: CollaborationAccess) -> HttpRes
         if programme is not None:
             initial["programme"] = programme.uuid
     form = ProjectCreateForm(request.POST or None, access=access, initial=initial)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.project_create(collaboration=access.collaboration, **data),
@@ -279,7 +290,7 @@ def _rag_rows(report: Any) -> list[dict[str, Any]]:
 def project_edit(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
     project = gov_access.access_project(access, project_id, for_change=True)
     form = ProjectForm(request.POST or None, access=access, instance=project)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.project_update(project=project, **data),
@@ -333,7 +344,7 @@ def project_phase_edit(request: HttpRequest, access: CollaborationAccess, phase_
     phase = gov_access.access_project_phase(access, phase_id, for_change=True)
     project = phase.project
     form = ProjectPhaseForm(request.POST or None, access=access, project=project, instance=phase)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.project_phase_update(phase=phase, **data),
@@ -358,7 +369,7 @@ def gate_edit(request: HttpRequest, access: CollaborationAccess, gate_id: str) -
     gate = gov_access.access_gate(access, gate_id, for_change=True)
     project = gate.project
     form = GateForm(request.POST or None, access=access, project=project, instance=gate)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.gate_update(gate=gate, **data),
@@ -374,7 +385,7 @@ def checklist_item_create(request: HttpRequest, access: CollaborationAccess, gat
     gate = gov_access.access_gate(access, gate_id, for_change=True)
     project = gate.project
     form = ChecklistItemForm(request.POST or None, access=access, project=project)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.checklist_item_create(gate=gate, **data),
@@ -390,7 +401,7 @@ def checklist_item_edit(request: HttpRequest, access: CollaborationAccess, item_
     access.require_manager()
     project = item.gate.project
     form = ChecklistItemForm(request.POST or None, access=access, project=project, instance=item)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.checklist_item_update(item=item, **data),
@@ -463,7 +474,7 @@ def milestone_create(request: HttpRequest, access: CollaborationAccess, project_
     project = gov_access.access_project(access, project_id)
     gov_access.require_project_lead(access, project)
     form = MilestoneForm(request.POST or None, access=access, project=project)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.milestone_create(project=project, **data),
@@ -478,7 +489,7 @@ def milestone_edit(request: HttpRequest, access: CollaborationAccess, milestone_
     milestone = gov_access.access_milestone(access, milestone_id, for_change=True)
     project = milestone.project
     form = MilestoneForm(request.POST or None, access=access, project=project, instance=milestone)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.milestone_update(milestone=milestone, **data),
@@ -539,7 +550,7 @@ def programme_detail(request: HttpRequest, access: CollaborationAccess, programm
 def programme_create(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     access.require_manager()
     form = ProgrammeForm(request.POST or None, access=access)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.programme_create(collaboration=access.collaboration, **data),
@@ -553,7 +564,7 @@ def programme_create(request: HttpRequest, access: CollaborationAccess) -> HttpR
 def programme_edit(request: HttpRequest, access: CollaborationAccess, programme_id: str) -> HttpResponse:
     programme = gov_access.access_programme(access, programme_id, for_change=True)
     form = ProgrammeForm(request.POST or None, access=access, instance=programme)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.programme_update(programme=programme, **data),
@@ -622,7 +633,7 @@ def phase_model_install(request: HttpRequest, access: CollaborationAccess) -> Ht
 def phase_model_create(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     access.require_manager()
     form = PhaseModelForm(request.POST or None, access=access)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.phase_model_create(collaboration=access.collaboration, **data),
@@ -651,7 +662,7 @@ def phase_model_detail(request: HttpRequest, access: CollaborationAccess, phase_
 def phase_model_edit(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     form = PhaseModelForm(request.POST or None, access=access, instance=model)
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.phase_model_update(phase_model=model, **data),
@@ -668,7 +679,7 @@ def phase_model_copy(request: HttpRequest, access: CollaborationAccess, phase_mo
     form = PhaseModelCopyForm(
         request.POST or None, initial={"name": _("Kopi av %(name)s") % {"name": model.name}}
     )
-    return form_page(
+    return _form_page(
         request,
         form,
         lambda data: services.phase_model_copy(source=model, name=data["name"]),
@@ -702,7 +713,7 @@ def _template_part_page(
     title: str,
     instance: Any = None,
 ) -> HttpResponse:
-    return form_page(
+    return _form_page(
         request,
         form,
         save,
