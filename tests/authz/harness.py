@@ -147,7 +147,7 @@ def judge(
     Allowed: a page (2xx) or a redirect elsewhere than the log-in; for writes also 400,
     409 and 422 (an empty form is refused as input, not as a right). ``method_taken=False``:
     the URL does not take this method, so 405 is fine too, but nothing may be written.
-    Refused: 401, 403, 404 or 405 (and for anonymous a redirect to log in), without alfa's
+    Refused: 401, 403, 404, 405 or a redirect to log in, without alfa's
     data and having written nothing.
     """
     if outcome.error:
@@ -166,7 +166,7 @@ def judge(
             return None
         return f"should be allowed, got {status} {outcome.location}".rstrip()
     problems = []
-    if not (status in REFUSED or (persona == "anonymous" and to_login(outcome))):
+    if not (status in REFUSED or to_login(outcome)):
         problems.append(f"should be refused, got {status} {outcome.location}".rstrip())
     words = ALFA_WORDS if persona in ("anonymous", "outsider") else (ALFA_MARK,)
     leaked = [w for w in words if w.encode() in outcome.body]
