@@ -727,3 +727,18 @@ def test_register_and_meeting_queries_do_not_grow(m: Meetings, world: World) -> 
             collaboration=world.alfa, meeting=m.meeting, text=f"Oppgave {n}", owner=world.admin
         )
     assert counts() == few
+
+
+def test_stale_edit_of_a_meeting_is_a_conflict(m: Meetings) -> None:
+    first, second = m.client("office"), m.client("admin")
+    page = text_of(second.get(m.url("meeting_edit", meeting_id=m.meeting.uuid)))
+    opened_at = int(page.split('name="_version" value="', 1)[1].split('"', 1)[0])
+    data = {"title": "Styringsgruppemøte 1", "starts_at": "2026-02-02T09:00", "status": "held",
+            "_version": str(opened_at)}
+    assert first.post(m.url("meeting_edit", meeting_id=m.meeting.uuid),
+                      {**data, "minutes": "Først."}).status_code == 302
+    response = second.post(m.url("meeting_edit", meeting_id=m.meeting.uuid),
+                           {**data, "minutes": "Senere, men fra en gammel side."})
+    assert response.status_code == 409
+    m.meeting.refresh_from_db()
+    assert m.meeting.minutes == "Først."
