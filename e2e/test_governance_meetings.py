@@ -66,7 +66,9 @@ def test_pass_a_gate_with_the_keyboard(browse: Callable[..., Browsing], m: Meeti
     browsing.goto(m.url("decision_create") + f"?gate={gate.uuid}")
     tab_to_id(page, "id_body")
     page.keyboard.press("End")  # the only body
-    assert page.evaluate("document.getElementById('id_body').value") == str(m.body.uuid), active(page)
+    assert page.evaluate("document.getElementById('id_body').value") == str(m.body.uuid), active(
+        page
+    )
     tab_to_id(page, "id_text")
     page.keyboard.type("BP1 passeres. Prosjektet går over i konseptfasen.")
     tab_to_id(page, "id_gate_outcome")

@@ -38,23 +38,43 @@ def test_calendar_text_parses_with_icalendar() -> None:
     long_text = "Styringsgruppemøte om sak/arkiv, økonomi; og «gevinster» " * 4
     entries = [
         CalendarEntry(
-            uid="meeting-1@samla", kind="meeting", summary=long_text.strip(),
-            start=start, end=start + datetime.timedelta(hours=2), all_day=False,
-            location="Rådhuset, møterom 2", description="Linje 1\nLinje 2", collaboration_slug="a",
+            uid="meeting-1@samla",
+            kind="meeting",
+            summary=long_text.strip(),
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+            all_day=False,
+            location="Rådhuset, møterom 2",
+            description="Linje 1\nLinje 2",
+            collaboration_slug="a",
         ),
         CalendarEntry(
-            uid="milestone-2@samla", kind="milestone", summary="E-handel: Mandat godkjent",
-            start=datetime.date(2026, 3, 31), end=None, all_day=True, location="",
-            description="", collaboration_slug="a",
+            uid="milestone-2@samla",
+            kind="milestone",
+            summary="E-handel: Mandat godkjent",
+            start=datetime.date(2026, 3, 31),
+            end=None,
+            all_day=True,
+            location="",
+            description="",
+            collaboration_slug="a",
         ),
         CalendarEntry(
-            uid="meeting-3@samla", kind="meeting", summary="Uten slutt",
-            start=start, end=None, all_day=False, location="", description="",
+            uid="meeting-3@samla",
+            kind="meeting",
+            summary="Uten slutt",
+            start=start,
+            end=None,
+            all_day=False,
+            location="",
+            description="",
             collaboration_slug="a",
         ),
     ]
     now = timezone.make_aware(datetime.datetime(2026, 1, 1, 12, 0))
-    raw = ical.calendar_bytes(entries, name="Samla: test", url_for=lambda e: "https://x.no/m/1", now=now)
+    raw = ical.calendar_bytes(
+        entries, name="Samla: test", url_for=lambda e: "https://x.no/m/1", now=now
+    )
     assert raw.endswith(b"\r\n")
     assert b"\n" not in raw.replace(b"\r\n", b"")
     for line in raw.split(b"\r\n"):
@@ -63,7 +83,11 @@ def test_calendar_text_parses_with_icalendar() -> None:
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"] == ical.PRODID
     assert str(calendar["X-WR-CALNAME"]) == "Samla: test"
     events = list(calendar.walk("VEVENT"))
-    assert [str(e["UID"]) for e in events] == ["meeting-1@samla", "milestone-2@samla", "meeting-3@samla"]
+    assert [str(e["UID"]) for e in events] == [
+        "meeting-1@samla",
+        "milestone-2@samla",
+        "meeting-3@samla",
+    ]
     meeting, milestone, open_ended = events
     assert str(meeting["SUMMARY"]) == long_text.strip()
     assert str(meeting["LOCATION"]) == "Rådhuset, møterom 2"
@@ -76,7 +100,9 @@ def test_calendar_text_parses_with_icalendar() -> None:
     assert not isinstance(milestone.decoded("DTSTART"), datetime.datetime)
     assert milestone.decoded("DTEND") == datetime.date(2026, 4, 1)
     assert milestone["DTSTART"].params["VALUE"] == "DATE"
-    assert open_ended.decoded("DTEND") - open_ended.decoded("DTSTART") == datetime.timedelta(hours=1)
+    assert open_ended.decoded("DTEND") - open_ended.decoded("DTSTART") == datetime.timedelta(
+        hours=1
+    )
     assert b"DTSTART:20260202T080000Z" in raw  # Oslo winter time in UTC
 
 

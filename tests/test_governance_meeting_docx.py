@@ -74,9 +74,7 @@ def test_minutes_of_an_empty_meeting_say_so(m: Meetings) -> None:
 
 
 def test_decision_memo_of_a_plain_decision(m: Meetings) -> None:
-    response = m.client("editor_b").get(
-        m.url("decision_memo_docx", decision_id=m.decision.uuid)
-    )
+    response = m.client("editor_b").get(m.url("decision_memo_docx", decision_id=m.decision.uuid))
     assert response.status_code == 200
     assert 'filename="notat-for-beslutning-sg-1-2026.docx"' in response["Content-Disposition"]
     document = Document(io.BytesIO(response.content))

@@ -127,7 +127,9 @@ def project_decisions(project: Project) -> ProjectDecisions:
     """The meetings that treated the project, its decisions and its action items."""
     meetings = list(
         Meeting.objects.filter(
-            Q(agenda_items__project=project) | Q(decisions__project=project) | Q(body__project=project)
+            Q(agenda_items__project=project)
+            | Q(decisions__project=project)
+            | Q(body__project=project)
         )
         .select_related("body")
         .distinct()
@@ -149,4 +151,3 @@ def decision_checklist(decision: Decision) -> list[ChecklistItem]:
         .select_related("done_by")
         .order_by("order", "pk")
     )
-

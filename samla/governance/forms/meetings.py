@@ -49,9 +49,7 @@ class DateTimeField(forms.DateTimeField):
     widget = DateTimeLocalInput
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
-        )
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
         super().__init__(**kwargs)
 
 
@@ -170,9 +168,7 @@ class PresenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["present"]
         field.queryset = BodyMember.objects.filter(body_id=meeting.body_id).select_related("user")
-        field.label_from_instance = lambda m: (
-            f"{m.person_name} ({m.get_role_display().lower()})"
-        )
+        field.label_from_instance = lambda m: f"{m.person_name} ({m.get_role_display().lower()})"
 
 
 class AgendaItemForm(forms.Form):
@@ -210,9 +206,7 @@ class DecisionForm(forms.Form):
 
     body = _uuid_choice(_("Organ"), Body.objects.none(), required=True, empty="")
     meeting = _uuid_choice(_("Møte"), Meeting.objects.none())
-    agenda_item = _uuid_choice(
-        _("Sak"), AgendaItem.objects.none(), widget=forms.HiddenInput
-    )
+    agenda_item = _uuid_choice(_("Sak"), AgendaItem.objects.none(), widget=forms.HiddenInput)
     decided_on = DateField(label=_("Dato"))
     title = forms.CharField(label=_("Tittel"), max_length=300)
     text = forms.CharField(label=_("Vedtak"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -259,9 +253,7 @@ class DecisionForm(forms.Form):
             "meeting": Meeting.objects.filter(body__collaboration=collaboration)
             .select_related("body")
             .order_by("-starts_at"),
-            "agenda_item": AgendaItem.objects.filter(
-                meeting__body__collaboration=collaboration
-            ),
+            "agenda_item": AgendaItem.objects.filter(meeting__body__collaboration=collaboration),
             "gate": Gate.objects.filter(project__collaboration=collaboration),
             "milestone": Milestone.objects.filter(project__collaboration=collaboration),
             "project": Project.objects.filter(collaboration=collaboration),
@@ -305,7 +297,9 @@ class RegisterFilterForm(forms.Form):
     ar = forms.TypedChoiceField(label=_("År"), coerce=int, required=False, empty_value=None)
     prosjekt = _uuid_choice(_("Prosjekt"), Project.objects.none(), empty=_("Alle"))
 
-    def __init__(self, *args: Any, access: CollaborationAccess, years: list[int], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, access: CollaborationAccess, years: list[int], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organ"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
             collaboration=access.collaboration

@@ -136,7 +136,9 @@ def body_edit(request: HttpRequest, access: CollaborationAccess, body_id: str) -
 def body_delete(request: HttpRequest, access: CollaborationAccess, body_id: str) -> HttpResponse:
     body = gov_access.access_body(access, body_id, for_change=True)
     response = delete_then_redirect(
-        request, lambda: services.body_delete(body=body), _url("body_list", access.collaboration.slug)
+        request,
+        lambda: services.body_delete(body=body),
+        _url("body_list", access.collaboration.slug),
     )
     if Body.objects.filter(pk=body.pk).exists():
         return redirect(_body_url(body))
@@ -226,7 +228,9 @@ def meeting_detail(
             "page": page,
             "may_manage": may_manage,
             "presence_form": (
-                PresenceForm(meeting=meeting, initial={"present": page.present}) if may_manage else None
+                PresenceForm(meeting=meeting, initial={"present": page.present})
+                if may_manage
+                else None
             ),
             "history": history_of(meeting),
         },
@@ -234,7 +238,9 @@ def meeting_detail(
 
 
 @collaboration_view
-def meeting_edit(request: HttpRequest, access: CollaborationAccess, meeting_id: str) -> HttpResponse:
+def meeting_edit(
+    request: HttpRequest, access: CollaborationAccess, meeting_id: str
+) -> HttpResponse:
     meeting = gov_access.access_meeting(access, meeting_id, for_change=True)
     slug = access.collaboration.slug
     form = MeetingForm(request.POST or None, initial=_initial(meeting, MEETING_FIELDS))
@@ -281,7 +287,9 @@ def meeting_delete(
 
 
 @collaboration_view
-def minutes_docx(request: HttpRequest, access: CollaborationAccess, meeting_id: str) -> HttpResponse:
+def minutes_docx(
+    request: HttpRequest, access: CollaborationAccess, meeting_id: str
+) -> HttpResponse:
     meeting = gov_access.access_meeting(access, meeting_id)
     name = slugify(f"referat-{meeting.body.abbreviation}-{meeting.starts_at:%Y-%m-%d}")
     return download(build_minutes(meeting), f"{name}.docx", DOCX)
@@ -322,7 +330,9 @@ def agenda_item_edit(
 ) -> HttpResponse:
     item = gov_access.access_agenda_item(access, agenda_item_id, for_change=True)
     slug = access.collaboration.slug
-    form = AgendaItemForm(request.POST or None, access=access, initial=_initial(item, AGENDA_FIELDS))
+    form = AgendaItemForm(
+        request.POST or None, access=access, initial=_initial(item, AGENDA_FIELDS)
+    )
     return form_page(
         request,
         form,
@@ -380,9 +390,9 @@ def decision_create(request: HttpRequest, access: CollaborationAccess) -> HttpRe
     if gate is not None:
         initial.setdefault("body", gate.approver_body)
         initial.setdefault(
-            "title", _("%(gate)s %(name)s: %(project)s") % {
-                "gate": gate.code, "name": gate.name, "project": gate.project.name
-            }
+            "title",
+            _("%(gate)s %(name)s: %(project)s")
+            % {"gate": gate.code, "name": gate.name, "project": gate.project.name},
         )
     if milestone is not None:
         initial.setdefault("body", milestone.approver_body)
@@ -479,7 +489,9 @@ def decision_delete(
     decision = gov_access.access_decision(access, decision_id, for_change=True)
     slug = access.collaboration.slug
     response = delete_then_redirect(
-        request, lambda: services.decision_delete(decision=decision), _url("decision_register", slug)
+        request,
+        lambda: services.decision_delete(decision=decision),
+        _url("decision_register", slug),
     )
     if Decision.objects.filter(pk=decision.pk).exists():
         return redirect(_decision_url(slug, decision))
@@ -491,7 +503,9 @@ def decision_memo_docx(
     request: HttpRequest, access: CollaborationAccess, decision_id: str
 ) -> HttpResponse:
     decision = gov_access.access_decision(access, decision_id)
-    name = slugify(f"notat-for-beslutning-{decision.body.abbreviation}-{decision.sequence}-{decision.year}")
+    name = slugify(
+        f"notat-for-beslutning-{decision.body.abbreviation}-{decision.sequence}-{decision.year}"
+    )
     return download(build_memo(decision), f"{name}.docx", DOCX)
 
 
@@ -546,7 +560,9 @@ def decision_register(request: HttpRequest, access: CollaborationAccess) -> Http
             "project": form.cleaned_data["prosjekt"],
         }
     if request.GET.get("format") == "xlsx":
-        rows = _register_rows(selectors.decisions(collaboration, **filters).iterator(chunk_size=500))
+        rows = _register_rows(
+            selectors.decisions(collaboration, **filters).iterator(chunk_size=500)
+        )
         content = register_xlsx(str(_("Vedtaksregister")), REGISTER_COLUMNS, rows)
         return download(content, f"vedtaksregister-{collaboration.slug}.xlsx", XLSX)
     page = selectors.decision_register(collaboration, page=request.GET.get("side") or 1, **filters)
@@ -628,7 +644,9 @@ def action_item_edit(
 ) -> HttpResponse:
     item = gov_access.access_action_item(access, action_item_id, for_change=True)
     slug = access.collaboration.slug
-    form = ActionItemForm(request.POST or None, access=access, initial=_initial(item, ACTION_FIELDS))
+    form = ActionItemForm(
+        request.POST or None, access=access, initial=_initial(item, ACTION_FIELDS)
+    )
     back = _url("action_item_list", slug)
     return form_page(
         request,
