@@ -416,7 +416,7 @@ def test_parts_edited_through_their_pages(m: Mandated) -> None:
     assert m.role.name == "Kari" and m.role.user is None and m.role.organisation is None
     assert m.cost_line.amount == Decimal(450_000)
     assert m.financing.source == "Difi (avklart)" and m.financing.amount == Decimal(100_000)
-    assert m.resource.cost == Decimal(42 * 600)
+    assert m.resource.cost == Decimal(7 * 6 * 2 * 600)
 
 
 def test_edit_page_shows_current_values(m: Mandated) -> None:
@@ -425,6 +425,7 @@ def test_edit_page_shows_current_values(m: Mandated) -> None:
     assert 'value="Difi"' in text
     text = text_of(client.get(url("mandate_role_edit", m.role.uuid)))
     assert f'value="{m.world.org_b.uuid}" selected' in text
+    assert f'value="{m.world.editor_b.uuid}" selected' in text
 
 
 def test_parts_deleted_by_the_leader(m: Mandated) -> None:
@@ -493,7 +494,7 @@ def test_bad_input_refused(m: Mandated) -> None:
         client,
         url("sub_goal_create", p),
         {"text": "", "deadline": "31.02.2026"},
-        "Skriv inn en gyldig dato.",
+        "Oppgi en gyldig dato.",
     )
     _refused(
         client,

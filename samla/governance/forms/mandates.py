@@ -111,6 +111,12 @@ class MandateRoleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = _people(access)  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = _members(access)  # type: ignore[attr-defined]
+        # The choices are named by uuid, so the stored choices must be shown by uuid too.
+        if self.instance.pk is not None:
+            self.initial["user"] = self.instance.user.uuid if self.instance.user_id else None
+            self.initial["organisation"] = (
+                self.instance.organisation.uuid if self.instance.organisation_id else None
+            )
 
 
 class CostLineForm(forms.ModelForm):
