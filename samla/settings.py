@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "samla.surveys",
     "samla.cases",
     "samla.governance",
+    "samla.portfolio",
     "samla.api",
 ]
 
