@@ -37,7 +37,14 @@ from samla.governance.models import (
     Stakeholder,
     StatusReport,
 )
-from tests.test_api_organisations import EVERYONE_IN_ALFA, MANAGERS, PERSONAS, call, expected, token_for
+from tests.test_api_organisations import (
+    EVERYONE_IN_ALFA,
+    MANAGERS,
+    PERSONAS,
+    call,
+    expected,
+    token_for,
+)
 from tests.test_governance_services import START, fill_report
 
 P = "/collaborations/alfa"
@@ -108,7 +115,10 @@ def build_gov(world: World) -> Gov:
     )
     services.financing_create(mandate=project.mandate, source="Skjønnsmidler", amount=Decimal(1000))
     services.resource_line_create(
-        mandate=project.mandate, forum="Styringsgruppen", persons=5, meetings=6,
+        mandate=project.mandate,
+        forum="Styringsgruppen",
+        persons=5,
+        meetings=6,
         hours_per_meeting=Decimal(2),
     )
     published = services.status_report_create(project=project, period=datetime.date(2026, 1, 1))
@@ -119,13 +129,18 @@ def build_gov(world: World) -> Gov:
         project=project, name="Kartlegging", start=START, end=START + datetime.timedelta(days=20)
     )
     second = services.activity_create(
-        project=project, name="Anskaffelse", start=START + datetime.timedelta(days=21),
+        project=project,
+        name="Anskaffelse",
+        start=START + datetime.timedelta(days=21),
         end=START + datetime.timedelta(days=60),
     )
     dependency = services.dependency_create(predecessor=activity, successor=second)
     stakeholder = services.stakeholder_create(project=project, name="Ansatte")
     services.communication_item_create(
-        project=project, stakeholder=stakeholder, audience="Ansatte", message="Oppstart",
+        project=project,
+        stakeholder=stakeholder,
+        audience="Ansatte",
+        message="Oppstart",
         channel="meeting",
     )
     log_entry = services.log_entry_create(
@@ -133,8 +148,23 @@ def build_gov(world: World) -> Gov:
     )
     beta_project = services.project_create(collaboration=world.beta, name="Beta", start=START)
     return Gov(
-        model, programme, project, body, member, meeting, decision, risk, programme_risk,
-        draft, published, activity, second, dependency, stakeholder, log_entry, beta_project,
+        model,
+        programme,
+        project,
+        body,
+        member,
+        meeting,
+        decision,
+        risk,
+        programme_risk,
+        draft,
+        published,
+        activity,
+        second,
+        dependency,
+        stakeholder,
+        log_entry,
+        beta_project,
     )
 
 
@@ -271,7 +301,9 @@ def test_everyone_in_the_collaboration_reads_everything(
     assert project["name"] == "Felles arkiv"
     assert project["leader"] == str(world.editor_a.uuid)
     assert project["programme"] == str(gov.programme.uuid)
-    assert sorted(project["organisations"]) == sorted([str(world.org_a.uuid), str(world.org_b.uuid)])
+    assert sorted(project["organisations"]) == sorted(
+        [str(world.org_a.uuid), str(world.org_b.uuid)]
+    )
     assert project["latest_status_report"] == str(gov.published.uuid)
     assert project["version"] >= 1
     assert [p["name"] for p in responses["projects"].json()] == ["Felles arkiv"]
@@ -310,7 +342,9 @@ def test_an_object_under_the_wrong_parent_is_404(world: World, gov: Gov) -> None
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def write_cases(world: World, gov: Gov) -> list[tuple[str, str, str, dict[str, Any] | None, set[str], int]]:
+def write_cases(
+    world: World, gov: Gov
+) -> list[tuple[str, str, str, dict[str, Any] | None, set[str], int]]:
     """(name, method, path, body, who may, success status)."""
     project = gov.project_path
     gate = gov.project.gates.get(code="BP1")
@@ -335,62 +369,188 @@ def write_cases(world: World, gov: Gov) -> list[tuple[str, str, str, dict[str, A
         ("model_delete", "DELETE", model, None, MANAGERS, 204),
         ("template_phase", "POST", f"{model}/phases", {"name": "Ekstra"}, MANAGERS, 201),
         ("programme_create", "POST", f"{P}/programmes", {"name": "Nytt"}, MANAGERS, 201),
-        ("programme_patch", "PATCH", f"{P}/programmes/{gov.programme.uuid}", {"code": "D"},
-         MANAGERS, 200),
-        ("project_create", "POST", f"{P}/projects",
-         {"name": "Nytt", "start": "2026-05-04", "phase_model": str(gov.phase_model.uuid)},
-         MANAGERS, 201),
+        (
+            "programme_patch",
+            "PATCH",
+            f"{P}/programmes/{gov.programme.uuid}",
+            {"code": "D"},
+            MANAGERS,
+            200,
+        ),
+        (
+            "project_create",
+            "POST",
+            f"{P}/projects",
+            {"name": "Nytt", "start": "2026-05-04", "phase_model": str(gov.phase_model.uuid)},
+            MANAGERS,
+            201,
+        ),
         ("project_patch", "PATCH", project, {"description": "Endret"}, MANAGERS, 200),
         ("phase_patch", "PATCH", f"{project}/phases/{phase.uuid}", {"description": "x"}, LEAD, 200),
-        ("gate_patch", "PATCH", f"{project}/gates/{gate.uuid}", {"description": "x"}, MANAGERS, 200),
-        ("checklist_create", "POST", f"{project}/gates/{gate.uuid}/checklist", {"text": "Nytt"},
-         MANAGERS, 201),
-        ("checklist_patch", "PATCH", f"{project}/gates/{gate.uuid}/checklist/{item.uuid}",
-         {"comment": "x"}, MANAGERS, 200),
-        ("tick", "POST", f"{project}/gates/{gate.uuid}/checklist/{item.uuid}/tick", {"done": True},
-         LEAD, 200),
-        ("milestone_patch", "PATCH", f"{project}/milestones/{milestone.uuid}",
-         {"forecast_date": "2026-06-01"}, LEAD, 200),
-        ("milestone_create", "POST", f"{project}/milestones",
-         {"name": "Ekstra", "planned_date": "2026-06-01"}, LEAD, 201),
+        (
+            "gate_patch",
+            "PATCH",
+            f"{project}/gates/{gate.uuid}",
+            {"description": "x"},
+            MANAGERS,
+            200,
+        ),
+        (
+            "checklist_create",
+            "POST",
+            f"{project}/gates/{gate.uuid}/checklist",
+            {"text": "Nytt"},
+            MANAGERS,
+            201,
+        ),
+        (
+            "checklist_patch",
+            "PATCH",
+            f"{project}/gates/{gate.uuid}/checklist/{item.uuid}",
+            {"comment": "x"},
+            MANAGERS,
+            200,
+        ),
+        (
+            "tick",
+            "POST",
+            f"{project}/gates/{gate.uuid}/checklist/{item.uuid}/tick",
+            {"done": True},
+            LEAD,
+            200,
+        ),
+        (
+            "milestone_patch",
+            "PATCH",
+            f"{project}/milestones/{milestone.uuid}",
+            {"forecast_date": "2026-06-01"},
+            LEAD,
+            200,
+        ),
+        (
+            "milestone_create",
+            "POST",
+            f"{project}/milestones",
+            {"name": "Ekstra", "planned_date": "2026-06-01"},
+            LEAD,
+            201,
+        ),
         ("mandate_patch", "PATCH", f"{project}/mandate", {"purpose": "Formål"}, LEAD, 200),
         ("sub_goal", "POST", f"{project}/mandate/sub-goals", {"text": "Mål"}, LEAD, 201),
-        ("role_delete", "DELETE", f"{project}/mandate/roles/{mandate.roles.get().uuid}", None,
-         LEAD, 204),
+        (
+            "role_delete",
+            "DELETE",
+            f"{project}/mandate/roles/{mandate.roles.get().uuid}",
+            None,
+            LEAD,
+            204,
+        ),
         ("financing_compute", "POST", f"{project}/mandate/financing/compute", {}, LEAD, 200),
-        ("body_create", "POST", f"{P}/bodies",
-         {"kind": "project_board", "name": "Prosjektstyret", "abbreviation": "PS"}, MANAGERS, 201),
+        (
+            "body_create",
+            "POST",
+            f"{P}/bodies",
+            {"kind": "project_board", "name": "Prosjektstyret", "abbreviation": "PS"},
+            MANAGERS,
+            201,
+        ),
         ("member_create", "POST", f"{body}/members", {"name": "Ekstern"}, MANAGERS, 201),
         ("meeting_create", "POST", f"{body}/meetings", {"starts_at": when}, MANAGERS, 201),
         ("meeting_patch", "PATCH", meeting, {"present": [str(gov.member.uuid)]}, MANAGERS, 200),
         ("agenda_create", "POST", f"{meeting}/agenda-items", {"title": "Sak"}, MANAGERS, 201),
-        ("decision_record", "POST", f"{P}/decisions",
-         {"body": str(gov.body.uuid), "decided_on": "2026-02-02", "title": "T", "text": "V"},
-         MANAGERS, 201),
-        ("decision_patch", "PATCH", f"{P}/decisions/{gov.decision.uuid}", {"title": "Rettet"},
-         MANAGERS, 200),
+        (
+            "decision_record",
+            "POST",
+            f"{P}/decisions",
+            {"body": str(gov.body.uuid), "decided_on": "2026-02-02", "title": "T", "text": "V"},
+            MANAGERS,
+            201,
+        ),
+        (
+            "decision_patch",
+            "PATCH",
+            f"{P}/decisions/{gov.decision.uuid}",
+            {"title": "Rettet"},
+            MANAGERS,
+            200,
+        ),
         ("action_create", "POST", f"{P}/action-items", {"text": "Gjør noe"}, MANAGERS, 201),
-        ("risk_create", "POST", f"{project}/risks",
-         {"title": "Ny", "probability": 2, "impact": 2}, CONTRIBUTORS, 201),
+        (
+            "risk_create",
+            "POST",
+            f"{project}/risks",
+            {"title": "Ny", "probability": 2, "impact": 2},
+            CONTRIBUTORS,
+            201,
+        ),
         ("risk_patch", "PATCH", f"{project}/risks/{gov.risk.uuid}", {"impact": 5}, LEAD, 200),
-        ("programme_risk_create", "POST", f"{P}/programmes/{gov.programme.uuid}/risks",
-         {"title": "Ny", "probability": 2, "impact": 2}, MANAGERS, 201),
+        (
+            "programme_risk_create",
+            "POST",
+            f"{P}/programmes/{gov.programme.uuid}/risks",
+            {"title": "Ny", "probability": 2, "impact": 2},
+            MANAGERS,
+            201,
+        ),
         ("report_create", "POST", f"{project}/status-reports", {"period": "2026-03-01"}, LEAD, 201),
         ("report_patch", "PATCH", report, {"summary": "Bra"}, LEAD, 200),
         ("report_publish", "POST", f"{report}/publish", None, LEAD, 200),
-        ("cost_line_patch", "PATCH", f"{report}/cost-lines/{line.uuid}", {"spent": "1000.00"},
-         LEAD, 200),
-        ("activity_create", "POST", f"{project}/activities",
-         {"name": "Ny", "start": "2026-02-01", "end": "2026-02-10"}, LEAD, 201),
-        ("dependency_delete", "DELETE", f"{project}/dependencies/{gov.dependency.uuid}", None,
-         LEAD, 204),
-        ("stakeholder_create", "POST", f"{project}/stakeholders", {"name": "Innbyggere"}, LEAD, 201),
-        ("communication_create", "POST", f"{project}/communication-items",
-         {"audience": "Alle", "message": "Info", "channel": "email"}, LEAD, 201),
-        ("log_create", "POST", f"{project}/log-entries", {"kind": "comment", "title": "Notat"},
-         CONTRIBUTORS, 201),
-        ("log_patch_own", "PATCH", f"{project}/log-entries/{gov.log_entry.uuid}",
-         {"text": "Mer"}, CONTRIBUTORS, 200),
+        (
+            "cost_line_patch",
+            "PATCH",
+            f"{report}/cost-lines/{line.uuid}",
+            {"spent": "1000.00"},
+            LEAD,
+            200,
+        ),
+        (
+            "activity_create",
+            "POST",
+            f"{project}/activities",
+            {"name": "Ny", "start": "2026-02-01", "end": "2026-02-10"},
+            LEAD,
+            201,
+        ),
+        (
+            "dependency_delete",
+            "DELETE",
+            f"{project}/dependencies/{gov.dependency.uuid}",
+            None,
+            LEAD,
+            204,
+        ),
+        (
+            "stakeholder_create",
+            "POST",
+            f"{project}/stakeholders",
+            {"name": "Innbyggere"},
+            LEAD,
+            201,
+        ),
+        (
+            "communication_create",
+            "POST",
+            f"{project}/communication-items",
+            {"audience": "Alle", "message": "Info", "channel": "email"},
+            LEAD,
+            201,
+        ),
+        (
+            "log_create",
+            "POST",
+            f"{project}/log-entries",
+            {"kind": "comment", "title": "Notat"},
+            CONTRIBUTORS,
+            201,
+        ),
+        (
+            "log_patch_own",
+            "PATCH",
+            f"{project}/log-entries/{gov.log_entry.uuid}",
+            {"text": "Mer"},
+            CONTRIBUTORS,
+            200,
+        ),
     ]
 
 

@@ -3,6 +3,8 @@ checklist ticks, decisions passing gates and approving milestones, publishing a 
 (read-only afterwards), financing computed with a key, filters, stale edits (409), and bad
 input (422 with the message, nothing written)."""
 
+# ruff: noqa: F811 - the tests take the fixtures imported from tests/test_api_governance.py
+
 from __future__ import annotations
 
 import json
@@ -15,11 +17,11 @@ from samla.api.api import api as ninja_api
 from samla.core.locking import EditConflict
 from samla.governance import services
 from samla.governance.models import Gate, Milestone, StatusReport
-from tests.test_api_governance import (  # noqa: F401 - the fixtures
-    P,
+from tests.test_api_governance import (  # noqa: F401 - gov, shared_data and world: fixtures
     Gov,
-    governance_rows,
+    P,
     gov,
+    governance_rows,
     shared_data,
     world,
 )
@@ -182,8 +184,12 @@ def test_a_published_status_report_is_read_only(world: World, gov: Gov) -> None:
     refused(world, "DELETE", report, None)
     line = gov.draft.cost_lines.get()
     refused(world, "PATCH", f"{report}/cost-lines/{line.uuid}", {"spent": "5.00"})
-    refused(world, "POST", f"{report}/cost-lines", {"name": "Ny", "budget": "1", "spent": "0",
-                                                     "forecast": "1"})
+    refused(
+        world,
+        "POST",
+        f"{report}/cost-lines",
+        {"name": "Ny", "budget": "1", "spent": "0", "forecast": "1"},
+    )
     assert StatusReport.objects.get(pk=gov.draft.pk).summary == "Alt går bra"
 
 
@@ -245,7 +251,9 @@ def test_a_stale_patch_is_a_conflict(world: World, gov: Gov) -> None:
         pytest.skip("versions or the API's 409 handler are not there yet")
     path = f"{gov.project_path}/risks/{gov.risk.uuid}"
     version = as_(world, "viewer", "GET", path).json()["version"]
-    assert as_(world, "editor_a", "PATCH", path, {"impact": 5, "version": version}).status_code == 200
+    assert (
+        as_(world, "editor_a", "PATCH", path, {"impact": 5, "version": version}).status_code == 200
+    )
     before = governance_rows()
     stale = as_(world, "office", "PATCH", path, {"impact": 1, "version": version})
     assert stale.status_code == 409

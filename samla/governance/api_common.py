@@ -129,7 +129,14 @@ def child(
         return Resource(name, model, collection, fetch, None, parent, parent_field)
     param = param or f"{name}_id"
     return Resource(
-        name, model, f"{collection}/{{uuid:{param}}}", fetch, param, parent, parent_field, collection
+        name,
+        model,
+        f"{collection}/{{uuid:{param}}}",
+        fetch,
+        param,
+        parent,
+        parent_field,
+        collection,
     )
 
 
@@ -264,7 +271,10 @@ def _description(model_field: Any) -> str | None:
 
 def _required(model_field: Any) -> bool:
     return not (
-        model_field.blank or model_field.null or model_field.has_default() or model_field.many_to_many
+        model_field.blank
+        or model_field.null
+        or model_field.has_default()
+        or model_field.many_to_many
     )
 
 
@@ -472,7 +482,9 @@ def crud(
         return shape.dump(resource.get(access, _ids(kwargs)))
 
     router.get(resource.path, response={200: out, **READ_ERRORS})(
-        _view(detail_view, f"{name}_detail", _signature(resource, item=True), text.get("detail", ""))
+        _view(
+            detail_view, f"{name}_detail", _signature(resource, item=True), text.get("detail", "")
+        )
     )
 
     if update is not None:
@@ -508,5 +520,10 @@ def crud(
             return Status(204, None)
 
         router.delete(resource.path, response={204: None, **WRITE_ERRORS})(
-            _view(delete_view, f"{name}_delete", _signature(resource, item=True), text.get("delete", ""))
+            _view(
+                delete_view,
+                f"{name}_delete",
+                _signature(resource, item=True),
+                text.get("delete", ""),
+            )
         )

@@ -106,27 +106,42 @@ CONCEPT, _ = _part(
     "concept", Concept, "concepts", rights.access_concept, services.CONCEPT_FIELDS, "concept"
 )
 MANDATE_ROLE, _ = _part(
-    "mandate_role", MandateRole, "roles", rights.access_mandate_role,
-    services.MANDATE_ROLE_FIELDS, "role",
+    "mandate_role",
+    MandateRole,
+    "roles",
+    rights.access_mandate_role,
+    services.MANDATE_ROLE_FIELDS,
+    "role",
 )
 COST_LINE, _ = _part(
-    "cost_line", CostLine, "cost-lines", rights.access_cost_line, services.COST_LINE_FIELDS,
+    "cost_line",
+    CostLine,
+    "cost-lines",
+    rights.access_cost_line,
+    services.COST_LINE_FIELDS,
     "cost_line",
 )
 FINANCING, FINANCING_OUT = _part(
-    "financing", Financing, "financing", rights.access_financing, services.FINANCING_FIELDS,
-    "financing", out_extra=("computed",),
+    "financing",
+    Financing,
+    "financing",
+    rights.access_financing,
+    services.FINANCING_FIELDS,
+    "financing",
+    out_extra=("computed",),
 )
 RESOURCE_LINE, _ = _part(
-    "resource_line", ResourceLine, "resources", rights.access_resource_line,
-    services.RESOURCE_FIELDS, "line",
+    "resource_line",
+    ResourceLine,
+    "resources",
+    rights.access_resource_line,
+    services.RESOURCE_FIELDS,
+    "line",
 )
 
 
 class FinancingComputeIn(Schema):
-    key: UUID | None = Field(
-        None, description="A cost-sharing key's uuid; null: by population."
-    )
+    key: UUID | None = Field(None, description="A cost-sharing key's uuid; null: by population.")
     amount: Decimal | None = Field(
         None,
         ge=0,

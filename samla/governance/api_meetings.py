@@ -35,11 +35,17 @@ def _manager(access: CollaborationAccess, _obj: Any = None) -> None:
 
 
 BODY = child(None, "body", Body, "bodies", rights.access_body)
-MEMBER = child(BODY, "body_member", BodyMember, "members", rights.access_body_member, "body",
-               param="member_id")
+MEMBER = child(
+    BODY, "body_member", BodyMember, "members", rights.access_body_member, "body", param="member_id"
+)
 MEETING = child(BODY, "meeting", Meeting, "meetings", rights.access_meeting, "body")
 AGENDA_ITEM = child(
-    MEETING, "agenda_item", AgendaItem, "agenda-items", rights.access_agenda_item, "meeting",
+    MEETING,
+    "agenda_item",
+    AgendaItem,
+    "agenda-items",
+    rights.access_agenda_item,
+    "meeting",
     param="item_id",
 )
 DECISION = child(None, "decision", Decision, "decisions", rights.access_decision)
@@ -90,7 +96,9 @@ crud(
         "BodyMemberIn", BodyMember, services.BODY_MEMBER_FIELDS, optional=["order"]
     ),
     update=lambda _a, obj, f: services.body_member_update(member=obj, **f),
-    update_in=input_schema("BodyMemberPatch", BodyMember, services.BODY_MEMBER_FIELDS, partial=True),
+    update_in=input_schema(
+        "BodyMemberPatch", BodyMember, services.BODY_MEMBER_FIELDS, partial=True
+    ),
     delete=lambda _a, obj: services.body_member_delete(member=obj),
     text={"create": "A user of the collaboration (``user``), or someone named (``name``)."},
 )
@@ -141,9 +149,7 @@ crud(
     ),
     may_create=_manager,
     create=lambda _a, meeting, f: services.agenda_item_create(meeting=meeting, **f),
-    create_in=input_schema(
-        "AgendaItemIn", AgendaItem, services.AGENDA_FIELDS, optional=["order"]
-    ),
+    create_in=input_schema("AgendaItemIn", AgendaItem, services.AGENDA_FIELDS, optional=["order"]),
     update=lambda _a, obj, f: services.agenda_item_update(item=obj, **f),
     update_in=input_schema("AgendaItemPatch", AgendaItem, services.AGENDA_FIELDS, partial=True),
     delete=lambda _a, obj: services.agenda_item_delete(item=obj),
@@ -183,8 +189,15 @@ def _decisions(access: CollaborationAccess, _p: Any, given: dict[str, Any]) -> A
     if given["year"] is not None:
         decisions = decisions.filter(year=given["year"])
     return decisions.select_related(
-        "body", "meeting", "agenda_item", "project", "gate", "milestone", "target_choice",
-        "case_version", "recorded_by",
+        "body",
+        "meeting",
+        "agenda_item",
+        "project",
+        "gate",
+        "milestone",
+        "target_choice",
+        "case_version",
+        "recorded_by",
     ).order_by("-decided_on", "-sequence")
 
 
@@ -204,9 +217,7 @@ crud(
         "DecisionIn", Decision, DECISION_IN, optional=["gate_outcome"], required=["body"]
     ),
     update=lambda _a, obj, f: services.decision_update(decision=obj, **f),
-    update_in=input_schema(
-        "DecisionPatch", Decision, services.DECISION_EDIT_FIELDS, partial=True
-    ),
+    update_in=input_schema("DecisionPatch", Decision, services.DECISION_EDIT_FIELDS, partial=True),
     delete=lambda _a, obj: services.decision_delete(decision=obj),
     text={
         "list": "The decision register, newest first; filter by body, project and year.",

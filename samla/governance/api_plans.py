@@ -33,18 +33,32 @@ def _lead(access: CollaborationAccess, project: Project) -> None:
 
 ACTIVITY = child(PROJECT, "activity", Activity, "activities", rights.access_activity, "project")
 DEPENDENCY = child(
-    PROJECT, "dependency", Dependency, "dependencies", rights.access_dependency,
+    PROJECT,
+    "dependency",
+    Dependency,
+    "dependencies",
+    rights.access_dependency,
     "predecessor__project",
 )
 STAKEHOLDER = child(
     PROJECT, "stakeholder", Stakeholder, "stakeholders", rights.access_stakeholder, "project"
 )
 COMMUNICATION_ITEM = child(
-    PROJECT, "communication_item", CommunicationItem, "communication-items",
-    rights.access_communication_item, "project", param="item_id",
+    PROJECT,
+    "communication_item",
+    CommunicationItem,
+    "communication-items",
+    rights.access_communication_item,
+    "project",
+    param="item_id",
 )
 LOG_ENTRY = child(
-    PROJECT, "log_entry", LogEntry, "log-entries", rights.access_log_entry, "project",
+    PROJECT,
+    "log_entry",
+    LogEntry,
+    "log-entries",
+    rights.access_log_entry,
+    "project",
     param="entry_id",
 )
 
@@ -66,14 +80,14 @@ crud(
     router,
     DEPENDENCY,
     Shape("DependencyOut", Dependency, ("predecessor", "successor", "lag_days")),
-    listing=lambda _a, project, _f: Dependency.objects.filter(
-        predecessor__project=project
-    ).select_related("predecessor", "successor").order_by("pk"),
+    listing=lambda _a, project, _f: (
+        Dependency.objects.filter(predecessor__project=project)
+        .select_related("predecessor", "successor")
+        .order_by("pk")
+    ),
     may_create=_lead,
     create=lambda _a, _project, f: services.dependency_create(**f),
-    create_in=input_schema(
-        "DependencyIn", Dependency, ("predecessor", "successor", "lag_days")
-    ),
+    create_in=input_schema("DependencyIn", Dependency, ("predecessor", "successor", "lag_days")),
     update=lambda _a, obj, f: services.dependency_update(
         dependency=obj, lag_days=f.get("lag_days", obj.lag_days)
     ),
@@ -109,9 +123,7 @@ crud(
     ).order_by("date", "pk"),
     may_create=_lead,
     create=lambda _a, project, f: services.communication_item_create(project=project, **f),
-    create_in=input_schema(
-        "CommunicationItemIn", CommunicationItem, services.COMMUNICATION_FIELDS
-    ),
+    create_in=input_schema("CommunicationItemIn", CommunicationItem, services.COMMUNICATION_FIELDS),
     update=lambda _a, obj, f: services.communication_item_update(item=obj, **f),
     update_in=input_schema(
         "CommunicationItemPatch", CommunicationItem, services.COMMUNICATION_FIELDS, partial=True

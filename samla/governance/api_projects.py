@@ -84,12 +84,22 @@ TEMPLATE_MILESTONE = child(
 PROGRAMME = child(None, "programme", Programme, "programmes", rights.access_programme)
 PROJECT = child(None, "project", Project, "projects", rights.access_project)
 PHASE = child(
-    PROJECT, "project_phase", ProjectPhase, "phases", rights.access_project_phase, "project",
+    PROJECT,
+    "project_phase",
+    ProjectPhase,
+    "phases",
+    rights.access_project_phase,
+    "project",
     param="phase_id",
 )
 GATE = child(PROJECT, "gate", Gate, "gates", rights.access_gate, "project")
 CHECKLIST_ITEM = child(
-    GATE, "checklist_item", ChecklistItem, "checklist", rights.access_checklist_item, "gate",
+    GATE,
+    "checklist_item",
+    ChecklistItem,
+    "checklist",
+    rights.access_checklist_item,
+    "gate",
     param="item_id",
 )
 MILESTONE = child(PROJECT, "milestone", Milestone, "milestones", rights.access_milestone, "project")
@@ -200,14 +210,14 @@ def phase_model_install(request: HttpRequest, slug: str, payload: InstallIn) -> 
     return Status(201, PHASE_MODEL_OUT.dump(model))
 
 
-@router.post(
-    PHASE_MODEL.path + "/copy", response={201: PHASE_MODEL_OUT.schema, **WRITE_ERRORS}
-)
+@router.post(PHASE_MODEL.path + "/copy", response={201: PHASE_MODEL_OUT.schema, **WRITE_ERRORS})
 def phase_model_copy(request: HttpRequest, slug: str, phase_model_id: UUID, payload: CopyIn) -> Any:
     """A copy of the model with its phases, gates, checklists and milestones (managers)."""
     access = collaboration_access(request, slug)
     source = rights.access_phase_model(access, phase_model_id, for_change=True)
-    return Status(201, PHASE_MODEL_OUT.dump(services.phase_model_copy(source=source, name=payload.name)))
+    return Status(
+        201, PHASE_MODEL_OUT.dump(services.phase_model_copy(source=source, name=payload.name))
+    )
 
 
 crud(
@@ -218,7 +228,9 @@ crud(
         collaboration=access.collaboration
     ).order_by("name"),
     may_create=_manager,
-    create=lambda access, _parent, f: services.phase_model_create(collaboration=access.collaboration, **f),
+    create=lambda access, _parent, f: services.phase_model_create(
+        collaboration=access.collaboration, **f
+    ),
     create_in=input_schema("PhaseModelIn", PhaseModel, services.PHASE_MODEL_FIELDS),
     update=lambda _access, obj, f: services.phase_model_update(phase_model=obj, **f),
     update_in=input_schema(
@@ -304,9 +316,13 @@ crud(
     router,
     PROGRAMME,
     PROGRAMME_OUT,
-    listing=lambda access, _p, f: Programme.objects.filter(
-        collaboration=access.collaboration, **({"status": f["status"]} if f["status"] else {})
-    ).select_related("owner", "manager").order_by("name"),
+    listing=lambda access, _p, f: (
+        Programme.objects.filter(
+            collaboration=access.collaboration, **({"status": f["status"]} if f["status"] else {})
+        )
+        .select_related("owner", "manager")
+        .order_by("name")
+    ),
     filters={"status": str},
     may_create=_manager,
     create=lambda access, _p, f: services.programme_create(collaboration=access.collaboration, **f),
@@ -378,7 +394,9 @@ crud(
     router,
     GATE,
     GATE_OUT,
-    listing=lambda _a, project, _f: _ordered(project.gates.select_related("phase", "approver_body")),
+    listing=lambda _a, project, _f: _ordered(
+        project.gates.select_related("phase", "approver_body")
+    ),
     may_create=_manager,
     create=lambda access, project, f: services.gate_create(project=project, **f),
     create_in=input_schema("GateIn", Gate, services.GATE_FIELDS, optional=["order"]),

@@ -26,15 +26,24 @@ router = Router()
 
 # --- Risks -------------------------------------------------------------------------------------
 
-PROJECT_RISK = child(PROJECT, "project_risk", Risk, "risks", rights.access_risk, "project",
-                     param="risk_id")
-PROGRAMME_RISK = child(PROGRAMME, "programme_risk", Risk, "risks", rights.access_risk,
-                       "programme", param="risk_id")
+PROJECT_RISK = child(
+    PROJECT, "project_risk", Risk, "risks", rights.access_risk, "project", param="risk_id"
+)
+PROGRAMME_RISK = child(
+    PROGRAMME, "programme_risk", Risk, "risks", rights.access_risk, "programme", param="risk_id"
+)
 RISK_OUT = Shape(
     "RiskOut",
     Risk,
-    ("project", "programme", "number", *services.RISK_FIELDS, "created_by", "created_at",
-     "updated_at"),
+    (
+        "project",
+        "programme",
+        "number",
+        *services.RISK_FIELDS,
+        "created_by",
+        "created_at",
+        "updated_at",
+    ),
     extras={
         "score": (int, lambda risk: risk.score),
         "residual_score": (int | None, lambda risk: risk.residual_score),
@@ -63,9 +72,7 @@ crud(
     listing=_risks("project"),
     filters=RISK_FILTERS,
     may_create=rights.require_project_contributor,
-    create=lambda access, project, f: services.risk_create(
-        project=project, user=access.user, **f
-    ),
+    create=lambda access, project, f: services.risk_create(project=project, user=access.user, **f),
     create_in=input_schema("RiskIn", Risk, services.RISK_FIELDS),
     update=lambda _a, obj, f: services.risk_update(risk=obj, **f),
     update_in=input_schema("RiskPatch", Risk, services.RISK_FIELDS, partial=True),
@@ -95,12 +102,22 @@ crud(
 # --- Status reports ----------------------------------------------------------------------------
 
 STATUS_REPORT = child(
-    PROJECT, "status_report", StatusReport, "status-reports", rights.access_status_report,
-    "project", param="report_id",
+    PROJECT,
+    "status_report",
+    StatusReport,
+    "status-reports",
+    rights.access_status_report,
+    "project",
+    param="report_id",
 )
 STATUS_COST_LINE = child(
-    STATUS_REPORT, "status_cost_line", StatusCostLine, "cost-lines",
-    rights.access_status_cost_line, "report", param="line_id",
+    STATUS_REPORT,
+    "status_cost_line",
+    StatusCostLine,
+    "cost-lines",
+    rights.access_status_cost_line,
+    "report",
+    param="line_id",
 )
 REPORT_OUT = Shape(
     "StatusReportOut",
@@ -137,13 +154,9 @@ crud(
     create=lambda access, project, f: services.status_report_create(
         project=project, user=access.user, **f
     ),
-    create_in=input_schema(
-        "StatusReportIn", StatusReport, ("period", *services.REPORT_FIELDS)
-    ),
+    create_in=input_schema("StatusReportIn", StatusReport, ("period", *services.REPORT_FIELDS)),
     update=lambda _a, obj, f: services.status_report_update(report=obj, **f),
-    update_in=input_schema(
-        "StatusReportPatch", StatusReport, services.REPORT_FIELDS, partial=True
-    ),
+    update_in=input_schema("StatusReportPatch", StatusReport, services.REPORT_FIELDS, partial=True),
     delete=lambda _a, obj: services.status_report_delete(report=obj),
     text={
         "list": "The project's status reports, newest month first.",
@@ -157,7 +170,9 @@ crud(
 
 
 @router.post(STATUS_REPORT.path + "/publish", response={200: REPORT_OUT.schema, **WRITE_ERRORS})
-def status_report_publish(request: HttpRequest, slug: str, project_id: UUID, report_id: UUID) -> Any:
+def status_report_publish(
+    request: HttpRequest, slug: str, project_id: UUID, report_id: UUID
+) -> Any:
     """Publish the draft: freeze its snapshot (figures, milestones, risks) and the changes
     since the previous published report, and make it the project's latest report. A
     published report answers 422."""
