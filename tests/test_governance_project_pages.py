@@ -121,6 +121,7 @@ def manager_pages(g: G1) -> list[str]:
         url("project_edit", g.project.uuid),
         url("project_delete", g.project.uuid),
         url("gate_edit", g.gate.uuid),
+        url("project_approvers", g.project.uuid),
         url("checklist_item_create", g.gate.uuid),
         url("checklist_item_edit", g.item.uuid),
         url("checklist_item_delete", g.item.uuid),
@@ -764,3 +765,31 @@ def test_query_counts_do_not_grow_with_the_portfolio(g1: G1) -> None:
         services.phase_model_checklist_item_create(gate=gate, text=f"Ekstra {index}")
     large = [_queries(client, page) for page in pages]
     assert small == large
+
+
+def test_assign_approving_body(g1: G1) -> None:
+    body = services.body_create(
+        collaboration=g1.world.alfa, kind=BodyKind.STEERING_GROUP, name="Styringsgruppa",
+        abbreviation="SG",
+    )
+    beta_body = services.body_create(
+        collaboration=g1.world.beta, kind=BodyKind.STEERING_GROUP, name="Betas gruppe",
+        abbreviation="BG",
+    )
+    client = g1.world.client_for("office")
+    page = text(client.get(url("project_approvers", g1.project.uuid)))
+    assert "Styringsgruppe" in page and "Betas gruppe" not in page
+    bad = client.post(
+        url("project_approvers", g1.project.uuid),
+        {"kind": "steering_group", "body": str(beta_body.uuid)},
+    )
+    assert "Velg et gyldig valg" in text(bad)
+    assert not g1.project.gates.filter(approver_body__isnull=False).exists()
+    kinds = set(g1.project.gates.values_list("approver_kind", flat=True))
+    kind = sorted(k for k in kinds if k)[0]
+    response = client.post(
+        url("project_approvers", g1.project.uuid), {"kind": kind, "body": str(body.uuid)}
+    )
+    assert response.status_code == 302
+    assert g1.project.gates.filter(approver_kind=kind, approver_body=body).exists()
+    assert not g1.project.gates.filter(approver_kind=kind, approver_body__isnull=True).exists()

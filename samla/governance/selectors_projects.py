@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 
 from samla.governance import selectors
 from samla.governance.models import (
+    BodyKind,
     ChecklistItem,
     Gate,
     Milestone,
@@ -142,6 +143,20 @@ def project_phases(project: Project, *, today: datetime.date) -> ProjectPhases:
         else:
             unphased_milestones.append(milestone)
     return ProjectPhases(project, list(rows.values()), unphased_gates, unphased_milestones, today)
+
+
+def approver_kinds(project: Project) -> list[tuple[str, str]]:
+    """The kinds of approving body the project's gates and milestones name, in two queries."""
+    used = set(
+        Gate.objects.filter(project=project).exclude(approver_kind="").values_list(
+            "approver_kind", flat=True
+        )
+    ) | set(
+        Milestone.objects.filter(project=project).exclude(approver_kind="").values_list(
+            "approver_kind", flat=True
+        )
+    )
+    return [(value, str(label)) for value, label in BodyKind.choices if value in used]
 
 
 @dataclass

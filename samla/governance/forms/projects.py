@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.core.forms import DateField
 from samla.governance.models import (
+    Body,
     ChecklistItem,
     Gate,
     Lifecycle,
@@ -296,3 +297,24 @@ class TemplateMilestoneForm(ScopedForm):
         ]
         widgets = {"deliverable": forms.Textarea(attrs={"rows": 2})}
 
+
+
+class ApproverForm(forms.Form):
+    """Which body approves the gates and milestones whose template names a kind of body."""
+
+    kind = forms.ChoiceField(label=_("Godkjennes i malen av"), choices=())
+    body = forms.ModelChoiceField(
+        label=_("Organ i samarbeidet"),
+        queryset=Body.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("Ingen (fjern koblingen)"),
+        help_text=_("Vedtak som passerer beslutningspunktene eller godkjenner milepælene, må da fattes av dette organet."),
+    )
+
+    def __init__(self, *args: Any, access: CollaborationAccess, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+        self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
+            collaboration=access.collaboration
+        ).order_by("name")

@@ -28,6 +28,7 @@ from samla.core.xlsx import Column, register_xlsx
 from samla.governance import access as gov_access
 from samla.governance import selectors, selectors_projects, services
 from samla.governance.forms.projects import (
+    ApproverForm,
     ChecklistItemForm,
     ChecklistTickForm,
     GateForm,
@@ -470,6 +471,45 @@ def checklist_item_tick(request: HttpRequest, access: CollaborationAccess, item_
 
 
 @collaboration_view
+def project_approvers(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+    """Let one of the collaboration's bodies approve every gate and milestone whose template
+    names a kind of approver (for example «styringsgruppe»)."""
+    project = gov_access.access_project(access, project_id, for_change=True)
+    kinds = selectors_projects.approver_kinds(project)
+    form = ApproverForm(request.POST or None, access=access, kinds=kinds)
+    if not kinds:
+        messages.info(request, _("Ingen beslutningspunkter eller milepæler i prosjektet nevner en type organ."))
+        return redirect(phases_url(project))
+
+    def save(data: dict[str, Any]) -> Project:
+        changed = services.project_assign_approver(
+            project=project, kind=data["kind"], body=data["body"]
+        )
+        messages.info(
+            request,
+            _("%(count)s beslutningspunkter og milepæler er oppdatert.") % {"count": changed},
+        )
+        return project
+
+    return _form_page(
+        request,
+        form,
+        save,
+        success_url=phases_url(project),
+        title=_("Organ som godkjenner"),
+        context={
+            "project": project,
+            "base_template": PROJECT_BASE,
+            "cancel_url": phases_url(project),
+            "lead": _(
+                "Fasemodellen sier hvilken type organ som godkjenner. Velg hvilket av "
+                "samarbeidets organer det er for dette prosjektet."
+            ),
+        },
+    )
+
+
+@collaboration_view
 def milestone_create(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
     project = gov_access.access_project(access, project_id)
     gov_access.require_project_lead(access, project)
@@ -882,6 +922,7 @@ urlpatterns: list[URLPattern] = [
     path(P + "<uuid:project_id>/slett/", project_delete, name="project_delete"),
     path(P + "<uuid:project_id>/faser/", project_phases, name="project_phases"),
     path(P + "<uuid:project_id>/milepaeler/ny/", milestone_create, name="milestone_create"),
+    path(P + "<uuid:project_id>/godkjennere/", project_approvers, name="project_approvers"),
     path(P + "faser/<uuid:phase_id>/endre/", project_phase_edit, name="project_phase_edit"),
     path(P + "beslutningspunkter/<uuid:gate_id>/endre/", gate_edit, name="gate_edit"),
     path(
