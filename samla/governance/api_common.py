@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
+from samla.api.versioning import CURRENT, EDITED
 from samla.cases.models import BusinessCase, CaseVersion
 from samla.core.locking import check_version
 from samla.governance.models import (
@@ -308,7 +309,7 @@ def input_schema(
     if partial:
         fields["version"] = (
             Optional[int],  # noqa: UP045
-            Field(None, ge=1, description="The version edited; a newer one answers 409."),
+            Field(None, ge=1, description=EDITED),
         )
     return create_model(name, __base__=Schema, **fields)
 
@@ -334,7 +335,7 @@ class Shape:
             )
         for extra_name, (kind, _get) in self.extras.items():
             fields[extra_name] = (kind, ...)
-        fields["version"] = (int, Field(1, description="Goes up by one on every change."))
+        fields["version"] = (int, Field(1, description=CURRENT))
         self.schema = create_model(self.name, __base__=Schema, **fields)
 
     def dump(self, obj: Any) -> dict[str, Any]:
@@ -503,7 +504,7 @@ def crud(
                 update(access, obj, fields)
             return shape.dump(resource.get(access, ids))
 
-        router.patch(resource.path, response={200: out, 409: dict[str, Any], **WRITE_ERRORS})(
+        router.patch(resource.path, response={200: out, **WRITE_ERRORS})(
             _view(
                 update_view,
                 f"{name}_update",
