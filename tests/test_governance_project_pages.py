@@ -122,6 +122,8 @@ def manager_pages(g: G1) -> list[str]:
         url("project_delete", g.project.uuid),
         url("gate_edit", g.gate.uuid),
         url("project_approvers", g.project.uuid),
+        url("gate_create", g.project.uuid),
+        url("gate_delete", g.gate.uuid),
         url("checklist_item_create", g.gate.uuid),
         url("checklist_item_edit", g.item.uuid),
         url("checklist_item_delete", g.item.uuid),
@@ -151,6 +153,8 @@ def lead_pages(g: G1) -> list[str]:
     phase = g.project.phases.order_by("order").first()
     return [
         url("project_phase_edit", phase.uuid),
+        url("project_phase_create", g.project.uuid),
+        url("project_phase_delete", phase.uuid),
         url("milestone_create", g.project.uuid),
         url("milestone_edit", g.milestone.uuid),
         url("milestone_delete", g.milestone.uuid),
@@ -793,3 +797,40 @@ def test_assign_approving_body(g1: G1) -> None:
     assert response.status_code == 302
     assert g1.project.gates.filter(approver_kind=kind, approver_body=body).exists()
     assert not g1.project.gates.filter(approver_kind=kind, approver_body__isnull=True).exists()
+
+
+def test_project_without_model_gets_phases_and_gates_by_hand(g1: G1) -> None:
+    project = services.project_create(
+        collaboration=g1.world.alfa, start=START, name="Håndlaget", leader=g1.world.editor_a
+    )
+    lead = g1.world.client_for("editor_a")
+    response = lead.post(
+        url("project_phase_create", project.uuid),
+        {"name": "Forprosjekt", "status": "active", "planned_start": "2026-01-05", "planned_end": "2026-03-31"},
+    )
+    assert response.status_code == 302
+    phase = project.phases.get()
+    assert phase.order == 1
+    bad = lead.post(
+        url("project_phase_create", project.uuid),
+        {"name": "Hovedprosjekt", "status": "not_started", "planned_start": "2026-04-01", "planned_end": "2026-03-01"},
+    )
+    assert "Sluttdatoen kan ikke være før startdatoen." in text(bad)
+    assert project.phases.count() == 1
+    assert lead.get(url("gate_create", project.uuid)).status_code == 403
+    office = g1.world.client_for("office")
+    response = office.post(
+        url("gate_create", project.uuid),
+        {"code": "BP1", "name": "Go/no-go", "phase": str(phase.uuid), "planned_date": "2026-03-31"},
+    )
+    assert response.status_code == 302
+    gate = project.gates.get()
+    duplicate = office.post(url("gate_create", project.uuid), {"code": "BP1", "name": "Igjen"})
+    assert "Prosjektet har allerede et beslutningspunkt med denne koden." in text(duplicate)
+    assert project.gates.count() == 1
+    page = text(office.get(url("project_phases", project.uuid)))
+    assert "Forprosjekt" in page and "BP1" in page
+    office.post(url("gate_delete", gate.uuid))
+    assert not project.gates.exists()
+    lead.post(url("project_phase_delete", phase.uuid))
+    assert not project.phases.exists()

@@ -356,6 +356,37 @@ def project_phase_edit(request: HttpRequest, access: CollaborationAccess, phase_
     )
 
 
+@collaboration_view
+def project_phase_create(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+    project = gov_access.access_project(access, project_id)
+    gov_access.require_project_lead(access, project)
+    form = ProjectPhaseForm(request.POST or None, access=access, project=project)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.project_phase_create(project=project, **data),
+        success_url=phases_url(project),
+        title=_("Ny fase"),
+        context=_project_form_context(project),
+    )
+
+
+@collaboration_view
+def project_phase_delete(request: HttpRequest, access: CollaborationAccess, phase_id: str) -> HttpResponse:
+    phase = gov_access.access_project_phase(access, phase_id, for_change=True)
+    project = phase.project
+    return _confirm_delete(
+        request,
+        title=_("Slett fasen"),
+        what=phase.name,
+        delete=lambda: services.project_phase_delete(phase=phase),
+        success_url=phases_url(project),
+        cancel_url=phases_url(project),
+        context={"project": project},
+        base_template=PROJECT_BASE,
+    )
+
+
 def _project_form_context(project: Project, obj: Any = None) -> dict[str, Any]:
     return {
         "project": project,
@@ -378,6 +409,36 @@ def gate_edit(request: HttpRequest, access: CollaborationAccess, gate_id: str) -
         title=_("Endre beslutningspunktet %(code)s") % {"code": gate.code},
         instance=gate,
         context=_project_form_context(project, gate),
+    )
+
+
+@collaboration_view
+def gate_create(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+    project = gov_access.access_project(access, project_id, for_change=True)
+    form = GateForm(request.POST or None, access=access, project=project)
+    return _form_page(
+        request,
+        form,
+        lambda data: services.gate_create(project=project, **data),
+        success_url=phases_url(project),
+        title=_("Nytt beslutningspunkt"),
+        context=_project_form_context(project),
+    )
+
+
+@collaboration_view
+def gate_delete(request: HttpRequest, access: CollaborationAccess, gate_id: str) -> HttpResponse:
+    gate = gov_access.access_gate(access, gate_id, for_change=True)
+    project = gate.project
+    return _confirm_delete(
+        request,
+        title=_("Slett beslutningspunktet"),
+        what=str(gate),
+        delete=lambda: services.gate_delete(gate=gate),
+        success_url=phases_url(project),
+        cancel_url=phases_url(project),
+        context={"project": project},
+        base_template=PROJECT_BASE,
     )
 
 
@@ -923,7 +984,13 @@ urlpatterns: list[URLPattern] = [
     path(P + "<uuid:project_id>/faser/", project_phases, name="project_phases"),
     path(P + "<uuid:project_id>/milepaeler/ny/", milestone_create, name="milestone_create"),
     path(P + "<uuid:project_id>/godkjennere/", project_approvers, name="project_approvers"),
+    path(P + "<uuid:project_id>/faser/ny/", project_phase_create, name="project_phase_create"),
+    path(
+        P + "<uuid:project_id>/beslutningspunkter/ny/", gate_create, name="gate_create"
+    ),
     path(P + "faser/<uuid:phase_id>/endre/", project_phase_edit, name="project_phase_edit"),
+    path(P + "faser/<uuid:phase_id>/slett/", project_phase_delete, name="project_phase_delete"),
+    path(P + "beslutningspunkter/<uuid:gate_id>/slett/", gate_delete, name="gate_delete"),
     path(P + "beslutningspunkter/<uuid:gate_id>/endre/", gate_edit, name="gate_edit"),
     path(
         P + "beslutningspunkter/<uuid:gate_id>/sjekkpunkter/ny/",
