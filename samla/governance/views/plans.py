@@ -180,9 +180,9 @@ def dependency_create(
     governance_access.require_project_lead(access, project)
     initial = {}
     for field in ("predecessor", "successor"):
-        wanted = request.GET.get(field)
-        if wanted and Activity.objects.filter(project=project, uuid=_uuid_or_none(wanted)).exists():
-            initial[field] = wanted
+        wanted = _uuid_or_none(request.GET.get(field, ""))
+        if wanted and Activity.objects.filter(project=project, uuid=wanted).exists():
+            initial[field] = str(wanted)
     form = DependencyForm(request.POST or None, project=project, initial=initial)
     plan_url = _url("project_plan", project)
     return form_page(
