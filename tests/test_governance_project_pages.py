@@ -307,6 +307,8 @@ def test_create_project_from_phase_model(g1: G1) -> None:
 def test_create_project_with_programme_from_query(g1: G1) -> None:
     page = text(g1.world.client_for("admin").get(url("project_create") + f"?program={g1.programme.uuid}"))
     assert f'value="{g1.programme.uuid}" selected' in page
+    for junk in ("nonsense", "00000000-0000-4000-8000-000000000000"):
+        assert g1.world.client_for("admin").get(url("project_create") + f"?program={junk}").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -116,18 +116,22 @@ def _confirm_delete(
 # --- Portfolio ------------------------------------------------------------------------------
 
 
+def _programme_from_query(request: HttpRequest, access: CollaborationAccess) -> Programme | None:
+    """The programme named by ``?program=<uuid>``; anything else is ignored."""
+    programme_id = request.GET.get("program", "")
+    if not programme_id:
+        return None
+    try:
+        uuid = _parse_uuid(programme_id)
+    except Http404:
+        return None
+    return Programme.objects.filter(collaboration=access.collaboration, uuid=uuid).first()
+
+
 def _portfolio_filter(
     request: HttpRequest, access: CollaborationAccess
 ) -> selectors_projects.PortfolioFilter:
-    programme = None
-    programme_id = request.GET.get("program", "")
-    if programme_id:
-        try:
-            programme = Programme.objects.filter(
-                collaboration=access.collaboration, uuid=_parse_uuid(programme_id)
-            ).first()
-        except Http404:
-            programme = None
+    programme = _programme_from_query(request, access)
     status = request.GET.get("status", "")
     rag = request.GET.get("samlet", "")
     return selectors_projects.PortfolioFilter(
@@ -220,13 +224,9 @@ def project_list_xlsx(request: HttpRequest, access: CollaborationAccess) -> Http
 def project_create(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     access.require_manager()
     initial: dict[str, Any] = {"start": today()}
-    programme_id = request.GET.get("program")
-    if programme_id:
-        programme = Programme.objects.filter(
-            collaboration=access.collaboration, uuid=_parse_uuid(programme_id)
-        ).first()
-        if programme is not None:
-            initial["programme"] = programme.uuid
+    programme = _programme_from_query(request, access)
+    if programme is not None:
+        initial["programme"] = programme.uuid
     form = ProjectCreateForm(request.POST or None, access=access, initial=initial)
     return _form_page(
         request,
