@@ -23,12 +23,13 @@ from uuid import UUID
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from samla.api.transactions import atomic
 from samla.api.versioning import RowVersionIn, RowVersionOut, VersionIn
 from samla.api.versioning import VersionOut as VersionCounterOut
 from samla.cases import services
@@ -461,7 +462,7 @@ def case_detail(request: HttpRequest, slug: str, case_id: UUID) -> Any:
 
 
 @router.patch(CASE, response={200: CaseOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def case_update(request: HttpRequest, slug: str, case_id: UUID, payload: CaseUpdateIn) -> Any:
     access = _access(request, slug)
     case = _case(access, case_id, for_change=True)
@@ -495,7 +496,7 @@ def version_detail(request: HttpRequest, slug: str, case_id: UUID, version_id: U
 
 
 @router.patch(VERSION, response={200: VersionDetailOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def version_update(
     request: HttpRequest, slug: str, case_id: UUID, version_id: UUID, payload: VersionUpdateIn
 ) -> Any:
@@ -576,7 +577,7 @@ def alternative_detail(
 
 
 @router.patch(ALTERNATIVE, response={200: AlternativeOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def alternative_update(
     request: HttpRequest,
     slug: str,
@@ -659,7 +660,7 @@ def line_detail(
 
 
 @router.patch(LINE, response={200: LineOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def line_update(
     request: HttpRequest,
     slug: str,

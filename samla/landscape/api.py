@@ -18,13 +18,14 @@ from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import PlainSerializer, field_validator
 
+from samla.api.transactions import atomic
 from samla.api.versioning import RowVersionIn, RowVersionOut, VersionIn, VersionOut
 from samla.core.dates import today
 from samla.core.locking import check_version
@@ -751,7 +752,7 @@ def service_area_detail(request: HttpRequest, slug: str, area_id: UUID) -> Any:
 @router.patch(
     f"{PREFIX}/service-areas/{{uuid:area_id}}", response={200: ServiceAreaOut, **WRITE_ERRORS}
 )
-@transaction.atomic
+@atomic
 def service_area_update(
     request: HttpRequest, slug: str, area_id: UUID, payload: ServiceAreaUpdateIn
 ) -> Any:
@@ -796,7 +797,7 @@ def category_detail(request: HttpRequest, slug: str, category_id: UUID) -> Any:
 @router.patch(
     f"{PREFIX}/categories/{{uuid:category_id}}", response={200: CategoryOut, **WRITE_ERRORS}
 )
-@transaction.atomic
+@atomic
 def category_update(
     request: HttpRequest, slug: str, category_id: UUID, payload: CategoryUpdateIn
 ) -> Any:
@@ -838,7 +839,7 @@ def vendor_detail(request: HttpRequest, slug: str, vendor_id: UUID) -> Any:
 
 
 @router.patch(f"{PREFIX}/vendors/{{uuid:vendor_id}}", response={200: VendorOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def vendor_update(request: HttpRequest, slug: str, vendor_id: UUID, payload: VendorUpdateIn) -> Any:
     """Change a vendor (administrators and the programme office)."""
     access = _access(request, slug)
@@ -880,7 +881,7 @@ def product_detail(request: HttpRequest, slug: str, product_id: UUID) -> Any:
 
 
 @router.patch(f"{PREFIX}/products/{{uuid:product_id}}", response={200: ProductOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def product_update(
     request: HttpRequest, slug: str, product_id: UUID, payload: ProductUpdateIn
 ) -> Any:
@@ -953,7 +954,7 @@ def installation_detail(request: HttpRequest, slug: str, installation_id: UUID) 
     f"{PREFIX}/installations/{{uuid:installation_id}}",
     response={200: InstallationOut, **WRITE_ERRORS},
 )
-@transaction.atomic
+@atomic
 def installation_update(
     request: HttpRequest, slug: str, installation_id: UUID, payload: InstallationUpdateIn
 ) -> Any:
@@ -1017,7 +1018,7 @@ def contract_detail(request: HttpRequest, slug: str, contract_id: UUID) -> Any:
 @router.patch(
     f"{PREFIX}/contracts/{{uuid:contract_id}}", response={200: ContractOut, **WRITE_ERRORS}
 )
-@transaction.atomic
+@atomic
 def contract_update(
     request: HttpRequest, slug: str, contract_id: UUID, payload: ContractUpdateIn
 ) -> Any:
@@ -1095,7 +1096,7 @@ def ict_cost_detail(request: HttpRequest, slug: str, cost_id: UUID) -> Any:
 
 
 @router.patch(f"{PREFIX}/ict-costs/{{uuid:cost_id}}", response={200: IctCostOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def ict_cost_update(
     request: HttpRequest, slug: str, cost_id: UUID, payload: IctCostUpdateIn
 ) -> Any:
@@ -1152,7 +1153,7 @@ def target_choice_detail(request: HttpRequest, slug: str, choice_id: UUID) -> An
 @router.patch(
     f"{PREFIX}/target-choices/{{uuid:choice_id}}", response={200: TargetChoiceOut, **WRITE_ERRORS}
 )
-@transaction.atomic
+@atomic
 def target_choice_update(
     request: HttpRequest, slug: str, choice_id: UUID, payload: TargetChoiceUpdateIn
 ) -> Any:

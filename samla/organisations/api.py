@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import PlainSerializer, field_validator, model_validator
 
+from samla.api.transactions import atomic
 from samla.api.versioning import ConflictOut, VersionIn, VersionOut
 from samla.core.dates import today
 from samla.core.locking import check_version
@@ -365,7 +365,7 @@ def organisation_detail(request: HttpRequest, slug: str, organisation_id: uuid.U
     "/collaborations/{slug}/organisations/{uuid:organisation_id}",
     response={200: OrganisationOut, **WRITE_ERRORS},
 )
-@transaction.atomic
+@atomic
 def organisation_update(
     request: HttpRequest, slug: str, organisation_id: uuid.UUID, payload: OrganisationUpdateIn
 ) -> Any:
@@ -406,7 +406,7 @@ def membership_create(request: HttpRequest, slug: str, payload: MembershipCreate
     "/collaborations/{slug}/memberships/{uuid:membership_id}",
     response={200: MembershipOut, **WRITE_ERRORS},
 )
-@transaction.atomic
+@atomic
 def membership_update(
     request: HttpRequest, slug: str, membership_id: uuid.UUID, payload: MembershipUpdateIn
 ) -> Any:
@@ -472,7 +472,7 @@ def cost_sharing_key_detail(request: HttpRequest, slug: str, key_id: uuid.UUID) 
     "/collaborations/{slug}/cost-sharing-keys/{uuid:key_id}",
     response={200: CostSharingKeyOut, **WRITE_ERRORS},
 )
-@transaction.atomic
+@atomic
 def cost_sharing_key_update(
     request: HttpRequest, slug: str, key_id: uuid.UUID, payload: CostSharingKeyUpdateIn
 ) -> Any:

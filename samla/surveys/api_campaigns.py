@@ -17,12 +17,12 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from samla.api.transactions import atomic
 from samla.api.versioning import VersionIn, VersionOut
 from samla.core.dates import today
 from samla.core.locking import check_version
@@ -363,7 +363,7 @@ def campaign_detail(request: HttpRequest, slug: str, campaign_id: UUID) -> Any:
 
 
 @router.patch(ONE, response={200: CampaignOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def campaign_update(
     request: HttpRequest, slug: str, campaign_id: UUID, payload: CampaignUpdateIn
 ) -> Any:
@@ -476,7 +476,7 @@ def user_group_detail(request: HttpRequest, slug: str, campaign_id: UUID, group_
 
 
 @router.patch(GROUP, response={200: UserGroupOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def user_group_update(
     request: HttpRequest, slug: str, campaign_id: UUID, group_id: UUID, payload: UserGroupUpdateIn
 ) -> Any:

@@ -17,12 +17,12 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from samla.api.transactions import atomic
 from samla.api.versioning import VersionIn, VersionOut
 from samla.core.locking import check_version
 from samla.organisations.access import CollaborationAccess, access_collaboration
@@ -379,7 +379,7 @@ def questionnaire_detail(request: HttpRequest, slug: str, questionnaire_id: UUID
 
 
 @router.patch(ONE, response={200: QuestionnaireDetailOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def questionnaire_update(
     request: HttpRequest, slug: str, questionnaire_id: UUID, payload: QuestionnaireUpdateIn
 ) -> Any:
@@ -444,7 +444,7 @@ def section_detail(
 
 
 @router.patch(ONE + "/sections/{uuid:section_id}", response={200: SectionDetailOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def section_update(
     request: HttpRequest,
     slug: str,
@@ -512,7 +512,7 @@ def question_detail(
 
 
 @router.patch(ONE + "/questions/{uuid:question_id}", response={200: QuestionOut, **WRITE_ERRORS})
-@transaction.atomic
+@atomic
 def question_update(
     request: HttpRequest,
     slug: str,
