@@ -160,7 +160,7 @@ def test_leader_creates_a_draft_from_the_previous_report(reports: Reports) -> No
     [
         ("2026-01", "Prosjektet har allerede en statusrapport for 01.2026."),
         ("mars", "Skriv måneden som åååå-mm"),
-        ("", "Dette feltet er påkrevd"),
+        ("", "Velg en måned."),
     ],
 )
 def test_bad_month_is_refused_and_nothing_written(

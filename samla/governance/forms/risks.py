@@ -194,7 +194,10 @@ class StatusReportCreateForm(forms.Form):
         help_text=_(
             "Rapporten gjelder hele måneden. Tekster og kostnader hentes fra forrige rapport."
         ),
-        error_messages={"invalid": _("Skriv måneden som åååå-mm, for eksempel 2026-03.")},
+        error_messages={
+            "invalid": _("Skriv måneden som åååå-mm, for eksempel 2026-03."),
+            "required": _("Velg en måned."),
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
