@@ -21,7 +21,9 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World, _user
@@ -761,3 +763,46 @@ def test_lessons_learned_query_count_does_not_grow(
         )
     with django_assert_max_num_queries(15):
         client.get(plan.url("lessons_learned"))
+
+
+def test_page_queries_do_not_grow_with_the_plan(plan: Plan) -> None:
+    """The plan, stakeholder and log pages read in a fixed number of queries."""
+    client = plan.client("leder")
+    names = ("project_plan", "stakeholder_list", "project_log")
+
+    def counts() -> list[int]:
+        result = []
+        for name in names:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(plan.project_url(name)).status_code == 200
+            result.append(len(queries))
+        return result
+
+    small = counts()
+    previous = plan.rollout
+    for index in range(10):
+        activity = services.activity_create(
+            project=plan.project,
+            name=f"Ekstra {index}",
+            start=D(2026, 7, 1 + index),
+            end=D(2026, 7, 20 + index),
+            responsible=plan.leader,
+            milestone=plan.milestone,
+        )
+        services.dependency_create(predecessor=previous, successor=activity)
+        previous = activity
+        stakeholder = services.stakeholder_create(
+            project=plan.project, name=f"Gruppe {index}", organisation=plan.world.org_a
+        )
+        services.communication_item_create(
+            project=plan.project,
+            stakeholder=stakeholder,
+            audience=stakeholder.name,
+            message="Informasjon",
+            channel="email",
+            responsible=plan.leader,
+        )
+        services.log_entry_create(
+            project=plan.project, author=plan.world.editor_a, kind="comment", title=f"Notat {index}"
+        )
+    assert counts() == small
