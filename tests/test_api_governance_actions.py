@@ -142,6 +142,34 @@ def test_a_decision_approves_a_milestone(world: World, gov: Gov) -> None:
     refused(world, "POST", f"{P}/decisions", decision, "milestone")
 
 
+def test_a_body_is_made_the_approver_and_only_its_decisions_pass(world: World, gov: Gov) -> None:
+    path = f"{gov.project_path}/approvers"
+    other = services.body_create(
+        collaboration=world.alfa, kind="management", name="Rådmannsutvalget", abbreviation="RU"
+    )
+    body = {"kind": "portfolio_board", "body": str(other.uuid)}
+    assert as_(world, "editor_a", "POST", path, body).status_code == 403
+    response = as_(world, "office", "POST", path, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["changed"] > 0
+    gate = gov.project.gates.get(code="BP1")
+    gate.refresh_from_db()
+    assert gate.approver_body == other
+    for item in gate.checklist.filter(mandatory=True):
+        services.checklist_item_set_done(item=item, done=True, user=world.office)
+    decision = {
+        "body": str(gov.body.uuid),
+        "decided_on": "2026-02-02",
+        "title": "BP1",
+        "text": "Vedtatt.",
+        "gate": str(gate.uuid),
+    }
+    message = refused(world, "POST", f"{P}/decisions", decision, "body")
+    assert "BP1 godkjennes av Rådmannsutvalget, ikke av Styringsgruppen" in message
+    decision["body"] = str(other.uuid)
+    assert as_(world, "admin", "POST", f"{P}/decisions", decision).status_code == 201
+
+
 def test_a_gate_of_another_collaboration_is_refused(world: World, gov: Gov) -> None:
     beta_model = services.phase_model_install(collaboration=world.beta, key="ehandel")
     beta = services.project_create(

@@ -22,9 +22,12 @@ from samla.governance.api_common import (
     child,
     collaboration_access,
     crud,
+    find,
     input_schema,
 )
 from samla.governance.models import (
+    Body,
+    BodyKind,
     ChecklistItem,
     Gate,
     Milestone,
@@ -372,6 +375,30 @@ crud(
         "(422): set its status to stopped.",
     },
 )
+
+
+class ApproversIn(Schema):
+    kind: BodyKind = Field(description="The kind of approver the template names.")
+    body: UUID | None = Field(description="A body's uuid; null: none.")
+
+
+class ApproversOut(Schema):
+    changed: int = Field(description="How many gates and milestones now name the body.")
+
+
+@router.post(PROJECT.path + "/approvers", response={200: ApproversOut, **WRITE_ERRORS})
+def project_approvers(
+    request: HttpRequest, slug: str, project_id: UUID, payload: ApproversIn
+) -> Any:
+    """Let ``body`` approve every gate and milestone of the project whose template names an
+    approver of ``kind`` (for example 'steering_group'), managers only. Their decisions must
+    then be that body's."""
+    access = collaboration_access(request, slug)
+    project = rights.access_project(access, project_id, for_change=True)
+    body = find(access, Body, payload.body, "body") if payload.body else None
+    changed = services.project_assign_approver(project=project, kind=payload.kind, body=body)
+    return {"changed": changed}
+
 
 # --- Phases, gates, checklists, milestones ----------------------------------------------------
 
