@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import yaml
@@ -28,7 +28,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import WithJsonSchema
 
+from samla.api.enums import enum_schema
 from samla.api.transactions import atomic
 from samla.api.versioning import RowVersionIn, RowVersionOut, VersionIn
 from samla.api.versioning import VersionOut as VersionCounterOut
@@ -48,6 +50,9 @@ from samla.landscape.models import SystemCategory
 from samla.organisations.access import CollaborationAccess, access_collaboration
 from samla.organisations.api import READ_ERRORS, WRITE_ERRORS, DecimalString
 from samla.organisations.models import CostSharingKey, User
+
+# Enums whose class name another API enum shares are written out inline (samla.api.enums).
+LineKind = Annotated[Line.Kind, WithJsonSchema(enum_schema(Line.Kind, "LineKind"))]
 
 router = Router(tags=["cases"])
 
@@ -109,7 +114,7 @@ class CaseUpdateIn(VersionIn):
 
 class LineOut(VersionCounterOut):
     uuid: UUID
-    kind: Line.Kind
+    kind: LineKind
     name: str
     description: str
     distribution: Line.Distribution
@@ -133,7 +138,7 @@ class LineOut(VersionCounterOut):
 
 
 class LineCreateIn(Schema):
-    kind: Line.Kind
+    kind: LineKind
     name: str = Field(max_length=200)
     description: str = Field("", max_length=500)
     distribution: Line.Distribution = Line.Distribution.POINT
@@ -153,7 +158,7 @@ class LineCreateIn(Schema):
 class LineUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
-    kind: Line.Kind | None = None
+    kind: LineKind | None = None
     name: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=500)
     distribution: Line.Distribution | None = None

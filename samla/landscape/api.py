@@ -23,8 +23,9 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import PlainSerializer, field_validator
+from pydantic import PlainSerializer, WithJsonSchema, field_validator
 
+from samla.api.enums import enum_schema
 from samla.api.transactions import atomic
 from samla.api.versioning import RowVersionIn, RowVersionOut, VersionIn, VersionOut
 from samla.core.dates import today
@@ -57,6 +58,9 @@ from samla.landscape.models import (
 from samla.organisations.access import CollaborationAccess, access_collaboration
 from samla.organisations.api import READ_ERRORS, WRITE_ERRORS, DecimalString
 from samla.organisations.models import Organisation, User
+
+# Enums whose class name another API enum shares are written out inline (samla.api.enums).
+IctCostKind = Annotated[IctCost.Kind, WithJsonSchema(enum_schema(IctCost.Kind, "IctCostKind"))]
 
 router = Router(tags=["landscape"])
 
@@ -402,7 +406,7 @@ class IctCostOut(VersionOut):
     organisation: UUID
     organisation_name: str
     year: int
-    kind: IctCost.Kind
+    kind: IctCostKind
     category: IctCost.Category
     amount: Money
     exposed_to_competition: bool
@@ -420,7 +424,7 @@ class IctCostOut(VersionOut):
 class IctCostCreateIn(Schema):
     organisation: UUID = Field(description="A member organisation's uuid.")
     year: int = Field(ge=1990, le=2100)
-    kind: IctCost.Kind = IctCost.Kind.OPERATING
+    kind: IctCostKind = IctCost.Kind.OPERATING
     category: IctCost.Category
     amount: Decimal = AMOUNT
     exposed_to_competition: bool | None = Field(
@@ -434,7 +438,7 @@ class IctCostUpdateIn(VersionIn):
 
     organisation: UUID | None = None
     year: int | None = Field(None, ge=1990, le=2100)
-    kind: IctCost.Kind | None = None
+    kind: IctCostKind | None = None
     category: IctCost.Category | None = None
     amount: Decimal | None = Field(None, max_digits=16, decimal_places=2)
     exposed_to_competition: bool | None = None

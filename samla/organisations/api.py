@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from pydantic import PlainSerializer, field_validator, model_validator
+from pydantic import PlainSerializer, WithJsonSchema, field_validator, model_validator
 
+from samla.api.enums import enum_schema
 from samla.api.transactions import atomic
 from samla.api.versioning import ConflictOut, VersionIn, VersionOut
 from samla.core.dates import today
@@ -39,6 +40,14 @@ from samla.organisations.models import (
     Organisation,
     User,
 )
+
+# Enums whose class name another API enum shares are written out inline (samla.api.enums).
+CollaborationKind = Annotated[
+    Collaboration.Kind, WithJsonSchema(enum_schema(Collaboration.Kind, "CollaborationKind"))
+]
+OrganisationKind = Annotated[
+    Organisation.Kind, WithJsonSchema(enum_schema(Organisation.Kind, "OrganisationKind"))
+]
 
 router = Router(tags=["organisations"])
 
@@ -79,7 +88,7 @@ class CollaborationOut(Schema):
     uuid: uuid.UUID
     slug: str
     name: str
-    kind: Collaboration.Kind
+    kind: CollaborationKind
     description: str
     planning_horizon_years: int
 
@@ -94,7 +103,7 @@ class CollaborationDetailOut(CollaborationOut):
 class OrganisationOut(VersionOut):
     uuid: uuid.UUID
     name: str
-    kind: Organisation.Kind
+    kind: OrganisationKind
     organisation_number: str | None
     municipality_number: str
     population: int | None
@@ -110,7 +119,7 @@ class OrganisationUpdateIn(VersionIn):
     """Only the fields given are changed."""
 
     name: str | None = Field(None, max_length=200)
-    kind: Organisation.Kind | None = None
+    kind: OrganisationKind | None = None
     organisation_number: str | None = Field(None, description="Nine digits (MOD11).")
     municipality_number: str | None = Field(None, description="Four digits.")
     population: int | None = Field(None, ge=0)
@@ -133,7 +142,7 @@ class MembershipPeriodIn(Schema):
 
 class OrganisationCreateIn(MembershipPeriodIn):
     name: str = Field(max_length=200)
-    kind: Organisation.Kind = Organisation.Kind.MUNICIPALITY
+    kind: OrganisationKind = Organisation.Kind.MUNICIPALITY
     organisation_number: str | None = Field(None, description="Nine digits (MOD11).")
     municipality_number: str = Field("", description="Four digits.")
     population: int | None = Field(None, ge=0)

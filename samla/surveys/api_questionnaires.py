@@ -13,7 +13,7 @@ questionnaire answers 404.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -21,7 +21,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import WithJsonSchema
 
+from samla.api.enums import enum_schema
 from samla.api.transactions import atomic
 from samla.api.versioning import VersionIn, VersionOut
 from samla.core.locking import check_version
@@ -32,6 +34,9 @@ from samla.surveys import services, template
 from samla.surveys.access import access_question, access_questionnaire, access_section
 from samla.surveys.models import Answer, Campaign, Question, Questionnaire, Section
 from samla.surveys.questionnaire_forms import free_questionnaire_name, name_taken
+
+# Enums whose class name another API enum shares are written out inline (samla.api.enums).
+QuestionKind = Annotated[Question.Kind, WithJsonSchema(enum_schema(Question.Kind, "QuestionKind"))]
 
 router = Router(tags=["surveys"])
 
@@ -52,7 +57,7 @@ class QuestionOut(VersionOut):
     uuid: UUID
     section: UUID
     order: int
-    kind: Question.Kind
+    kind: QuestionKind
     text: str
     text_en: str
     help_text: str
@@ -159,7 +164,7 @@ LIMIT = Field(None, max_digits=14, decimal_places=2, description="Number questio
 
 class QuestionCreateIn(Schema):
     section: UUID = Field(description="The uuid of a section of this questionnaire.")
-    kind: Question.Kind
+    kind: QuestionKind
     text: str = Field(min_length=1, max_length=500)
     text_en: str = Field("", max_length=500)
     help_text: str = Field("", max_length=500)
@@ -178,7 +183,7 @@ class QuestionUpdateIn(VersionIn):
     """Only the fields given are changed; ``section`` moves it to another section."""
 
     section: UUID | None = None
-    kind: Question.Kind | None = None
+    kind: QuestionKind | None = None
     text: str | None = Field(None, min_length=1, max_length=500)
     text_en: str | None = Field(None, max_length=500)
     help_text: str | None = Field(None, max_length=500)
