@@ -806,3 +806,17 @@ def test_page_queries_do_not_grow_with_the_plan(plan: Plan) -> None:
             project=plan.project, author=plan.world.editor_a, kind="comment", title=f"Notat {index}"
         )
     assert counts() == small
+
+
+def test_stale_edit_is_refused(plan: Plan) -> None:
+    """Two people open the same activity; the second save would overwrite the first."""
+    client = plan.client("leder")
+    edit = plan.url("activity_edit", activity_id=plan.training.uuid)
+    page = text(client.get(edit))
+    opened_at = re.search(r'name="_version" value="(\d+)"', page)
+    assert opened_at is not None
+    services.activity_update(activity=plan.training, name="Opplæring av superbrukere")
+    response = client.post(edit, activity_data(_version=opened_at.group(1), name="Kurs"))
+    assert response.status_code == 409
+    plan.training.refresh_from_db()
+    assert plan.training.name == "Opplæring av superbrukere"
