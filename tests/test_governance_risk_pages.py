@@ -373,3 +373,25 @@ def test_programme_register_xlsx(risks: Risks) -> None:
     )
     assert len(rows) == 2
     assert rows[1][1] == "Kommunene trekker seg"
+
+
+def test_register_query_count_does_not_grow(
+    risks: Risks, django_assert_max_num_queries: Any
+) -> None:
+    client = risks.client("viewer")
+    address = url("project_risks", project_id=risks.project.uuid)
+    client.get(address)
+    with django_assert_max_num_queries(30) as small:
+        client.get(address)
+    for number in range(15):
+        services.risk_create(
+            project=risks.project,
+            title=f"Risiko {number}",
+            probability=1 + number % 5,
+            impact=2,
+            residual_probability=1,
+            residual_impact=1,
+            owner=risks.world.office,
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(address)
