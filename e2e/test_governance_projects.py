@@ -38,7 +38,9 @@ def g1(world: Any) -> G1:
         overall_comment="Forsinket leveranse",
     )
     services.status_report_publish(report=report, user=None)
-    services.project_create(collaboration=world.alfa, start=datetime.date(2026, 1, 5), name="Uten modell")
+    services.project_create(
+        collaboration=world.alfa, start=datetime.date(2026, 1, 5), name="Uten modell"
+    )
     return g
 
 
@@ -128,7 +130,9 @@ def test_create_project_with_the_keyboard(browse: Callable[..., Browsing], g1: G
     page.keyboard.type("Felles innbyggerdialog")
     tab_to_id(page, "id_start")
     page.keyboard.type("01022026")
-    tab_to(page, "(el) => el && el.tagName === 'BUTTON' && el.innerText.trim() === 'Opprett prosjekt'")
+    tab_to(
+        page, "(el) => el && el.tagName === 'BUTTON' && el.innerText.trim() === 'Opprett prosjekt'"
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
     browsing.check_document()

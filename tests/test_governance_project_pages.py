@@ -251,12 +251,15 @@ def test_portfolio_shows_heat_map_and_filters(g1: G1) -> None:
     by_programme = text(client.get(url("project_list") + f"?program={g1.programme.uuid}"))
     assert "Felles sak/arkiv" in by_programme and other.name not in by_programme
     # Nonsense in the filters is ignored, never an error.
-    assert client.get(url("project_list") + "?program=nonsense&status=x&samlet=blue").status_code == 200
+    assert (
+        client.get(url("project_list") + "?program=nonsense&status=x&samlet=blue").status_code
+        == 200
+    )
 
 
 def test_portfolio_xlsx_reopens_with_the_same_rows(g1: G1) -> None:
     _published_report(g1.project)
-    services.project_create(collaboration=g1.world.alfa, start=START, name="=HYPERLINK(\"x\")")
+    services.project_create(collaboration=g1.world.alfa, start=START, name='=HYPERLINK("x")')
     response = g1.world.client_for("viewer").get(url("project_list_xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -264,7 +267,7 @@ def test_portfolio_xlsx_reopens_with_the_same_rows(g1: G1) -> None:
     assert rows[0][:3] == ("Prosjektnummer", "Prosjekt", "Program")
     names = [row[1] for row in rows[1:]]
     assert "Felles sak/arkiv" in names
-    assert "'=HYPERLINK(\"x\")" in names  # neutralised, never a formula
+    assert '\'=HYPERLINK("x")' in names  # neutralised, never a formula
     row = next(r for r in rows[1:] if r[1] == "Felles sak/arkiv")
     assert row[2] == "Digital samhandling"
     assert row[9:15] == ("Gul", "Grønn", "Grønn", "Rød", "Gul", "Grønn")
@@ -305,10 +308,15 @@ def test_create_project_from_phase_model(g1: G1) -> None:
 
 
 def test_create_project_with_programme_from_query(g1: G1) -> None:
-    page = text(g1.world.client_for("admin").get(url("project_create") + f"?program={g1.programme.uuid}"))
+    page = text(
+        g1.world.client_for("admin").get(url("project_create") + f"?program={g1.programme.uuid}")
+    )
     assert f'value="{g1.programme.uuid}" selected' in page
     for junk in ("nonsense", "00000000-0000-4000-8000-000000000000"):
-        assert g1.world.client_for("admin").get(url("project_create") + f"?program={junk}").status_code == 200
+        assert (
+            g1.world.client_for("admin").get(url("project_create") + f"?program={junk}").status_code
+            == 200
+        )
 
 
 @pytest.mark.parametrize(
@@ -317,7 +325,11 @@ def test_create_project_with_programme_from_query(g1: G1) -> None:
         ({"name": ""}, "name", "Feltet er påkrevet."),
         ({"start": "31.02.2026"}, "start", "Oppgi en gyldig dato."),
         ({"end": "2025-12-01"}, "end", "Sluttdatoen kan ikke være før startdatoen."),
-        ({"name": "Felles sak/arkiv"}, "name", "Samarbeidet har allerede et prosjekt med dette navnet."),
+        (
+            {"name": "Felles sak/arkiv"},
+            "name",
+            "Samarbeidet har allerede et prosjekt med dette navnet.",
+        ),
         ({"code": "P-001"}, "code", "Prosjektnummeret er allerede i bruk."),
         ({"leader": "00000000-0000-4000-8000-000000000000"}, "leader", "Velg et gyldig valg"),
         ({"organisations": ["not-a-uuid"]}, "organisations", "er ikke en gyldig UUID"),
@@ -396,7 +408,9 @@ def test_delete_project_and_refusal(g1: G1) -> None:
 
 def test_phases_page_shows_gates_checklists_and_milestones(g1: G1) -> None:
     services.body_create(
-        collaboration=g1.world.alfa, kind=BodyKind.STEERING_GROUP, name="Styringsgruppa",
+        collaboration=g1.world.alfa,
+        kind=BodyKind.STEERING_GROUP,
+        name="Styringsgruppa",
         abbreviation="SG",
     )
     client = g1.world.client_for("viewer")
@@ -424,14 +438,20 @@ def test_decision_links_when_g3_is_there(g1: G1) -> None:
 
 def test_gate_passed_by_decision_is_shown(g1: G1) -> None:
     body = services.body_create(
-        collaboration=g1.world.alfa, kind=BodyKind.STEERING_GROUP, name="Styringsgruppa",
+        collaboration=g1.world.alfa,
+        kind=BodyKind.STEERING_GROUP,
+        name="Styringsgruppa",
         abbreviation="SG",
     )
     for item in g1.gate.checklist.all():
         services.checklist_item_set_done(item=item, done=True, user=g1.world.editor_a)
     decision = services.decision_record(
-        body=body, decided_on=datetime.date(2026, 2, 1), title="BP1 godkjent",
-        text="Prosjektet går videre til konseptfasen.", project=g1.project, gate=g1.gate,
+        body=body,
+        decided_on=datetime.date(2026, 2, 1),
+        title="BP1 godkjent",
+        text="Prosjektet går videre til konseptfasen.",
+        project=g1.project,
+        gate=g1.gate,
     )
     page = text(g1.world.client_for("viewer").get(url("project_phases", g1.project.uuid)))
     assert "Avgjort ved vedtak" in page and decision.number in page and "Passert" in page
@@ -450,9 +470,7 @@ def test_tick_and_untick_checklist_item(g1: G1) -> None:
     assert response["Location"].endswith(f"#gate-{g1.gate.uuid}")
     item = ChecklistItem.objects.get(pk=g1.item.pk)
     assert item.done and item.done_by == g1.world.editor_a and item.done_at is not None
-    fragment = client.post(
-        url("checklist_item_tick", g1.item.uuid), {}, HTTP_HX_REQUEST="true"
-    )
+    fragment = client.post(url("checklist_item_tick", g1.item.uuid), {}, HTTP_HX_REQUEST="true")
     assert fragment.status_code == 200
     body = text(fragment)
     assert f'id="checklist-{g1.gate.uuid}"' in body and "<html" not in body
@@ -467,7 +485,8 @@ def test_tick_get_is_not_allowed(g1: G1) -> None:
 def test_checklist_item_add_edit_delete(g1: G1) -> None:
     client = g1.world.client_for("office")
     response = client.post(
-        url("checklist_item_create", g1.gate.uuid), {"text": "ROS-analyse er gjort", "mandatory": "on"}
+        url("checklist_item_create", g1.gate.uuid),
+        {"text": "ROS-analyse er gjort", "mandatory": "on"},
     )
     assert response.status_code == 302
     item = g1.gate.checklist.get(text="ROS-analyse er gjort")
@@ -599,8 +618,14 @@ def test_programme_create_edit_delete(g1: G1) -> None:
     client = g1.world.client_for("office")
     response = client.post(
         url("programme_create"),
-        {"name": "Helse", "code": "H", "status": "active", "start": "2026-01-01", "end": "2028-12-31",
-         "owner": str(g1.world.admin.uuid)},
+        {
+            "name": "Helse",
+            "code": "H",
+            "status": "active",
+            "start": "2026-01-01",
+            "end": "2028-12-31",
+            "owner": str(g1.world.admin.uuid),
+        },
     )
     programme = Programme.objects.get(name="Helse")
     assert response["Location"] == url("programme_detail", programme.uuid)
@@ -611,14 +636,18 @@ def test_programme_create_edit_delete(g1: G1) -> None:
     )
     assert "Sluttdatoen kan ikke være før startdatoen." in text(response)
     assert Programme.objects.get(pk=programme.pk).name == "Helse"
-    client.post(url("programme_edit", programme.uuid), {"name": "Helse og omsorg", "status": "active"})
+    client.post(
+        url("programme_edit", programme.uuid), {"name": "Helse og omsorg", "status": "active"}
+    )
     assert Programme.objects.get(pk=programme.pk).name == "Helse og omsorg"
     client.post(url("programme_delete", programme.uuid))
     assert not Programme.objects.filter(pk=programme.pk).exists()
 
 
 def test_programme_with_projects_is_not_deleted(g1: G1) -> None:
-    response = g1.world.client_for("admin").post(url("programme_delete", g1.programme.uuid), follow=True)
+    response = g1.world.client_for("admin").post(
+        url("programme_delete", g1.programme.uuid), follow=True
+    )
     assert "Programmet har prosjekter" in text(response)
     assert Programme.objects.filter(pk=g1.programme.pk).exists()
 
@@ -660,8 +689,18 @@ def test_install_shipped_model(g1: G1) -> None:
     assert "Velg en fasemodell fra biblioteket." in text(bogus)
     assert PhaseModel.objects.filter(collaboration=g1.world.alfa).count() == 2
     for persona in ("editor_a", "viewer"):
-        assert g1.world.client_for(persona).post(url("phase_model_install"), {"key": "drejebog"}).status_code == 403
-    assert g1.world.client_for("outsider").post(url("phase_model_install"), {"key": "drejebog"}).status_code == 404
+        assert (
+            g1.world.client_for(persona)
+            .post(url("phase_model_install"), {"key": "drejebog"})
+            .status_code
+            == 403
+        )
+    assert (
+        g1.world.client_for("outsider")
+        .post(url("phase_model_install"), {"key": "drejebog"})
+        .status_code
+        == 404
+    )
     assert not PhaseModel.objects.filter(library_key="drejebog").exists()
 
 
@@ -688,20 +727,38 @@ def test_edit_template_parts(g1: G1) -> None:
     phase = model.phases.get(name="Forvaltning")
     response = client.post(
         url("template_gate_create", model.uuid),
-        {"phase": str(phase.uuid), "code": "BP6", "name": "Overlevert til drift", "approver": "Styringsgruppa",
-         "approver_kind": "steering_group"},
+        {
+            "phase": str(phase.uuid),
+            "code": "BP6",
+            "name": "Overlevert til drift",
+            "approver": "Styringsgruppa",
+            "approver_kind": "steering_group",
+        },
     )
     assert response.status_code == 302
     gate = model.gates.get(code="BP6")
-    client.post(url("template_checklist_item_create", gate.uuid), {"text": "Driftsavtale signert", "mandatory": "on"})
+    client.post(
+        url("template_checklist_item_create", gate.uuid),
+        {"text": "Driftsavtale signert", "mandatory": "on"},
+    )
     item = gate.checklist.get()
     assert item.mandatory
-    client.post(url("template_milestone_create", model.uuid), {"phase": str(phase.uuid), "name": "Drift etablert"})
+    client.post(
+        url("template_milestone_create", model.uuid),
+        {"phase": str(phase.uuid), "name": "Drift etablert"},
+    )
     milestone = model.milestones.get(name="Drift etablert")
     page = text(client.get(url("phase_model_detail", model.uuid)))
-    assert "Forvaltning" in page and "BP6" in page and "Driftsavtale signert" in page and "Drift etablert" in page
+    assert (
+        "Forvaltning" in page
+        and "BP6" in page
+        and "Driftsavtale signert" in page
+        and "Drift etablert" in page
+    )
     # A project made from the model gets the new parts.
-    project = services.project_create(collaboration=g1.world.alfa, start=START, name="Med drift", phase_model=model)
+    project = services.project_create(
+        collaboration=g1.world.alfa, start=START, name="Med drift", phase_model=model
+    )
     assert project.gates.filter(code="BP6").exists()
     assert project.milestones.filter(name="Drift etablert").exists()
     client.post(url("template_milestone_delete", milestone.uuid))
@@ -714,10 +771,22 @@ def test_edit_template_parts(g1: G1) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("template_phase_create", {"order": "", "name": "X", "duration_weeks": "4"}, "Feltet er påkrevet."),
-        ("template_phase_create", {"order": "1", "name": "X", "duration_weeks": "-3"}, "Verdien må være større enn eller lik 0."),
+        (
+            "template_phase_create",
+            {"order": "", "name": "X", "duration_weeks": "4"},
+            "Feltet er påkrevet.",
+        ),
+        (
+            "template_phase_create",
+            {"order": "1", "name": "X", "duration_weeks": "-3"},
+            "Verdien må være større enn eller lik 0.",
+        ),
         ("template_gate_create", {"code": "BPX", "name": "X"}, "Feltet er påkrevet."),
-        ("template_milestone_create", {"phase": "00000000-0000-4000-8000-000000000000", "name": "X"}, "Velg et gyldig valg"),
+        (
+            "template_milestone_create",
+            {"phase": "00000000-0000-4000-8000-000000000000", "name": "X"},
+            "Velg et gyldig valg",
+        ),
     ],
 )
 def test_template_bad_input(g1: G1, name: str, data: dict[str, Any], message: str) -> None:
@@ -733,12 +802,12 @@ def test_template_gate_refuses_phase_of_other_model(g1: G1) -> None:
     foreign = other.phases.first()
     gate = g1.model.gates.first()
     response = g1.world.client_for("admin").post(
-        url("template_gate_edit", gate.uuid), {"phase": str(foreign.uuid), "code": gate.code, "name": gate.name}
+        url("template_gate_edit", gate.uuid),
+        {"phase": str(foreign.uuid), "code": gate.code, "name": gate.name},
     )
     assert "Velg et gyldig valg" in text(response)
     gate.refresh_from_db()
     assert gate.phase.phase_model_id == g1.model.pk
-
 
 
 def _queries(client: Client, path: str) -> int:
@@ -762,8 +831,11 @@ def test_query_counts_do_not_grow_with_the_portfolio(g1: G1) -> None:
     small = [_queries(client, page) for page in pages]
     for index in range(4):
         project = services.project_create(
-            collaboration=g1.world.alfa, start=START, name=f"Ekstra {index}",
-            phase_model=g1.model, programme=g1.programme,
+            collaboration=g1.world.alfa,
+            start=START,
+            name=f"Ekstra {index}",
+            phase_model=g1.model,
+            programme=g1.programme,
         )
         _published_report(project, overall="green")
         services.milestone_create(project=g1.project, name=f"Ekstra {index}", planned_date=START)
@@ -775,11 +847,15 @@ def test_query_counts_do_not_grow_with_the_portfolio(g1: G1) -> None:
 
 def test_assign_approving_body(g1: G1) -> None:
     body = services.body_create(
-        collaboration=g1.world.alfa, kind=BodyKind.STEERING_GROUP, name="Styringsgruppa",
+        collaboration=g1.world.alfa,
+        kind=BodyKind.STEERING_GROUP,
+        name="Styringsgruppa",
         abbreviation="SG",
     )
     beta_body = services.body_create(
-        collaboration=g1.world.beta, kind=BodyKind.STEERING_GROUP, name="Betas gruppe",
+        collaboration=g1.world.beta,
+        kind=BodyKind.STEERING_GROUP,
+        name="Betas gruppe",
         abbreviation="BG",
     )
     client = g1.world.client_for("office")
@@ -808,14 +884,24 @@ def test_project_without_model_gets_phases_and_gates_by_hand(g1: G1) -> None:
     lead = g1.world.client_for("editor_a")
     response = lead.post(
         url("project_phase_create", project.uuid),
-        {"name": "Forprosjekt", "status": "active", "planned_start": "2026-01-05", "planned_end": "2026-03-31"},
+        {
+            "name": "Forprosjekt",
+            "status": "active",
+            "planned_start": "2026-01-05",
+            "planned_end": "2026-03-31",
+        },
     )
     assert response.status_code == 302
     phase = project.phases.get()
     assert phase.order == 1
     bad = lead.post(
         url("project_phase_create", project.uuid),
-        {"name": "Hovedprosjekt", "status": "not_started", "planned_start": "2026-04-01", "planned_end": "2026-03-01"},
+        {
+            "name": "Hovedprosjekt",
+            "status": "not_started",
+            "planned_start": "2026-04-01",
+            "planned_end": "2026-03-01",
+        },
     )
     assert "Sluttdatoen kan ikke være før startdatoen." in text(bad)
     assert project.phases.count() == 1

@@ -65,8 +65,9 @@ def phase_names(collaboration: Collaboration) -> list[str]:
     """The names of the phases projects are in now, for the phase filter."""
     return sorted(
         set(
-            Project.objects.filter(collaboration=collaboration, current_phase__isnull=False)
-            .values_list("current_phase__name", flat=True)
+            Project.objects.filter(
+                collaboration=collaboration, current_phase__isnull=False
+            ).values_list("current_phase__name", flat=True)
         )
     )
 
@@ -148,13 +149,13 @@ def project_phases(project: Project, *, today: datetime.date) -> ProjectPhases:
 def approver_kinds(project: Project) -> list[tuple[str, str]]:
     """The kinds of approving body the project's gates and milestones name, in two queries."""
     used = set(
-        Gate.objects.filter(project=project).exclude(approver_kind="").values_list(
-            "approver_kind", flat=True
-        )
+        Gate.objects.filter(project=project)
+        .exclude(approver_kind="")
+        .values_list("approver_kind", flat=True)
     ) | set(
-        Milestone.objects.filter(project=project).exclude(approver_kind="").values_list(
-            "approver_kind", flat=True
-        )
+        Milestone.objects.filter(project=project)
+        .exclude(approver_kind="")
+        .values_list("approver_kind", flat=True)
     )
     return [(value, str(label)) for value, label in BodyKind.choices if value in used]
 
@@ -184,9 +185,3 @@ def phase_model_parts(phase_model: PhaseModel) -> list[TemplatePhaseRow]:
     ):
         rows[milestone.phase_id].milestones.append(milestone)
     return list(rows.values())
-
-
-def programme_projects(programme: Programme) -> list[Any]:
-    return list(
-        selectors.projects(programme.collaboration, programme=programme).order_by("name")
-    )

@@ -75,9 +75,7 @@ class ScopedForm(forms.ModelForm):  # type: ignore[type-arg]
             elif model is ProjectPhase:
                 queryset = ProjectPhase.objects.filter(project=project).order_by("order")
             elif model is PhaseModelPhase:
-                queryset = PhaseModelPhase.objects.filter(phase_model=phase_model).order_by(
-                    "order"
-                )
+                queryset = PhaseModelPhase.objects.filter(phase_model=phase_model).order_by("order")
             elif hasattr(model, "collaboration"):
                 queryset = model._default_manager.filter(collaboration=collaboration)
             else:
@@ -122,8 +120,12 @@ class ProjectForm(ScopedForm):
         formfield_callback = _date_field
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "organisations": _("Medlemmene prosjektet gjelder. Redaktørene deres kan melde risiko og føre logg."),
-            "leader": _("Prosjektlederen driver prosjektet: faser, milepæler, sjekklister, plan og status."),
+            "organisations": _(
+                "Medlemmene prosjektet gjelder. Redaktørene deres kan melde risiko og føre logg."
+            ),
+            "leader": _(
+                "Prosjektlederen driver prosjektet: faser, milepæler, sjekklister, plan og status."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -298,7 +300,6 @@ class TemplateMilestoneForm(ScopedForm):
         widgets = {"deliverable": forms.Textarea(attrs={"rows": 2})}
 
 
-
 class ApproverForm(forms.Form):
     """Which body approves the gates and milestones whose template names a kind of body."""
 
@@ -309,10 +310,14 @@ class ApproverForm(forms.Form):
         to_field_name="uuid",
         required=False,
         empty_label=_("Ingen (fjern koblingen)"),
-        help_text=_("Vedtak som passerer beslutningspunktene eller godkjenner milepælene, må da fattes av dette organet."),
+        help_text=_(
+            "Vedtak som passerer beslutningspunktene eller godkjenner milepælene, må da fattes av dette organet."
+        ),
     )
 
-    def __init__(self, *args: Any, access: CollaborationAccess, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, access: CollaborationAccess, kinds: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
         self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]

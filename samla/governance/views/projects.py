@@ -173,7 +173,9 @@ def _rag_label(value: str) -> str:
 
 @collaboration_view
 def project_list_xlsx(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
-    projects = selectors_projects.portfolio(access.collaboration, _portfolio_filter(request, access))
+    projects = selectors_projects.portfolio(
+        access.collaboration, _portfolio_filter(request, access)
+    )
     columns = [
         Column(_("Prosjektnummer"), 14),
         Column(_("Prosjekt"), 36),
@@ -247,7 +249,9 @@ def project_create(request: HttpRequest, access: CollaborationAccess) -> HttpRes
 
 
 @collaboration_view
-def project_detail(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def project_detail(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     project = gov_access.access_project(access, project_id)
     overview = selectors.project_overview(project)
     return render(
@@ -288,7 +292,9 @@ def _rag_rows(report: Any) -> list[dict[str, Any]]:
 
 
 @collaboration_view
-def project_edit(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def project_edit(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     project = gov_access.access_project(access, project_id, for_change=True)
     form = ProjectForm(request.POST or None, access=access, instance=project)
     return _form_page(
@@ -308,7 +314,9 @@ def project_edit(request: HttpRequest, access: CollaborationAccess, project_id: 
 
 
 @collaboration_view
-def project_delete(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def project_delete(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     project = gov_access.access_project(access, project_id, for_change=True)
     return _confirm_delete(
         request,
@@ -324,7 +332,9 @@ def project_delete(request: HttpRequest, access: CollaborationAccess, project_id
 
 
 @collaboration_view
-def project_phases(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def project_phases(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     project = gov_access.access_project(access, project_id)
     data = selectors_projects.project_phases(project, today=today())
     return render(
@@ -341,7 +351,9 @@ def project_phases(request: HttpRequest, access: CollaborationAccess, project_id
 
 
 @collaboration_view
-def project_phase_edit(request: HttpRequest, access: CollaborationAccess, phase_id: str) -> HttpResponse:
+def project_phase_edit(
+    request: HttpRequest, access: CollaborationAccess, phase_id: str
+) -> HttpResponse:
     phase = gov_access.access_project_phase(access, phase_id, for_change=True)
     project = phase.project
     form = ProjectPhaseForm(request.POST or None, access=access, project=project, instance=phase)
@@ -357,7 +369,9 @@ def project_phase_edit(request: HttpRequest, access: CollaborationAccess, phase_
 
 
 @collaboration_view
-def project_phase_create(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def project_phase_create(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     project = gov_access.access_project(access, project_id)
     gov_access.require_project_lead(access, project)
     form = ProjectPhaseForm(request.POST or None, access=access, project=project)
@@ -372,7 +386,9 @@ def project_phase_create(request: HttpRequest, access: CollaborationAccess, proj
 
 
 @collaboration_view
-def project_phase_delete(request: HttpRequest, access: CollaborationAccess, phase_id: str) -> HttpResponse:
+def project_phase_delete(
+    request: HttpRequest, access: CollaborationAccess, phase_id: str
+) -> HttpResponse:
     phase = gov_access.access_project_phase(access, phase_id, for_change=True)
     project = phase.project
     return _confirm_delete(
@@ -443,7 +459,9 @@ def gate_delete(request: HttpRequest, access: CollaborationAccess, gate_id: str)
 
 
 @collaboration_view
-def checklist_item_create(request: HttpRequest, access: CollaborationAccess, gate_id: str) -> HttpResponse:
+def checklist_item_create(
+    request: HttpRequest, access: CollaborationAccess, gate_id: str
+) -> HttpResponse:
     gate = gov_access.access_gate(access, gate_id, for_change=True)
     project = gate.project
     form = ChecklistItemForm(request.POST or None, access=access, project=project)
@@ -458,7 +476,9 @@ def checklist_item_create(request: HttpRequest, access: CollaborationAccess, gat
 
 
 @collaboration_view
-def checklist_item_edit(request: HttpRequest, access: CollaborationAccess, item_id: str) -> HttpResponse:
+def checklist_item_edit(
+    request: HttpRequest, access: CollaborationAccess, item_id: str
+) -> HttpResponse:
     item = gov_access.access_checklist_item(access, item_id)
     access.require_manager()
     project = item.gate.project
@@ -475,7 +495,9 @@ def checklist_item_edit(request: HttpRequest, access: CollaborationAccess, item_
 
 
 @collaboration_view
-def checklist_item_delete(request: HttpRequest, access: CollaborationAccess, item_id: str) -> HttpResponse:
+def checklist_item_delete(
+    request: HttpRequest, access: CollaborationAccess, item_id: str
+) -> HttpResponse:
     item = gov_access.access_checklist_item(access, item_id)
     access.require_manager()
     project = item.gate.project
@@ -493,7 +515,9 @@ def checklist_item_delete(request: HttpRequest, access: CollaborationAccess, ite
 
 @require_POST
 @collaboration_view
-def checklist_item_tick(request: HttpRequest, access: CollaborationAccess, item_id: str) -> HttpResponse:
+def checklist_item_tick(
+    request: HttpRequest, access: CollaborationAccess, item_id: str
+) -> HttpResponse:
     """Tick an item off (or on again): the project leader and managers. With htmx, the
     gate's checklist comes back as a fragment."""
     item = gov_access.access_checklist_item(access, item_id, for_change=True)
@@ -532,14 +556,19 @@ def checklist_item_tick(request: HttpRequest, access: CollaborationAccess, item_
 
 
 @collaboration_view
-def project_approvers(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def project_approvers(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     """Let one of the collaboration's bodies approve every gate and milestone whose template
     names a kind of approver (for example «styringsgruppe»)."""
     project = gov_access.access_project(access, project_id, for_change=True)
     kinds = selectors_projects.approver_kinds(project)
     form = ApproverForm(request.POST or None, access=access, kinds=kinds)
     if not kinds:
-        messages.info(request, _("Ingen beslutningspunkter eller milepæler i prosjektet nevner en type organ."))
+        messages.info(
+            request,
+            _("Ingen beslutningspunkter eller milepæler i prosjektet nevner en type organ."),
+        )
         return redirect(phases_url(project))
 
     def save(data: dict[str, Any]) -> Project:
@@ -571,7 +600,9 @@ def project_approvers(request: HttpRequest, access: CollaborationAccess, project
 
 
 @collaboration_view
-def milestone_create(request: HttpRequest, access: CollaborationAccess, project_id: str) -> HttpResponse:
+def milestone_create(
+    request: HttpRequest, access: CollaborationAccess, project_id: str
+) -> HttpResponse:
     project = gov_access.access_project(access, project_id)
     gov_access.require_project_lead(access, project)
     form = MilestoneForm(request.POST or None, access=access, project=project)
@@ -586,7 +617,9 @@ def milestone_create(request: HttpRequest, access: CollaborationAccess, project_
 
 
 @collaboration_view
-def milestone_edit(request: HttpRequest, access: CollaborationAccess, milestone_id: str) -> HttpResponse:
+def milestone_edit(
+    request: HttpRequest, access: CollaborationAccess, milestone_id: str
+) -> HttpResponse:
     milestone = gov_access.access_milestone(access, milestone_id, for_change=True)
     project = milestone.project
     form = MilestoneForm(request.POST or None, access=access, project=project, instance=milestone)
@@ -602,7 +635,9 @@ def milestone_edit(request: HttpRequest, access: CollaborationAccess, milestone_
 
 
 @collaboration_view
-def milestone_delete(request: HttpRequest, access: CollaborationAccess, milestone_id: str) -> HttpResponse:
+def milestone_delete(
+    request: HttpRequest, access: CollaborationAccess, milestone_id: str
+) -> HttpResponse:
     milestone = gov_access.access_milestone(access, milestone_id, for_change=True)
     project = milestone.project
     return _confirm_delete(
@@ -633,7 +668,9 @@ def programme_list(request: HttpRequest, access: CollaborationAccess) -> HttpRes
 
 
 @collaboration_view
-def programme_detail(request: HttpRequest, access: CollaborationAccess, programme_id: str) -> HttpResponse:
+def programme_detail(
+    request: HttpRequest, access: CollaborationAccess, programme_id: str
+) -> HttpResponse:
     programme = gov_access.access_programme(access, programme_id)
     projects = selectors.portfolio_heat_map(access.collaboration, programme=programme)
     return render(
@@ -662,7 +699,9 @@ def programme_create(request: HttpRequest, access: CollaborationAccess) -> HttpR
 
 
 @collaboration_view
-def programme_edit(request: HttpRequest, access: CollaborationAccess, programme_id: str) -> HttpResponse:
+def programme_edit(
+    request: HttpRequest, access: CollaborationAccess, programme_id: str
+) -> HttpResponse:
     programme = gov_access.access_programme(access, programme_id, for_change=True)
     form = ProgrammeForm(request.POST or None, access=access, instance=programme)
     return _form_page(
@@ -677,7 +716,9 @@ def programme_edit(request: HttpRequest, access: CollaborationAccess, programme_
 
 
 @collaboration_view
-def programme_delete(request: HttpRequest, access: CollaborationAccess, programme_id: str) -> HttpResponse:
+def programme_delete(
+    request: HttpRequest, access: CollaborationAccess, programme_id: str
+) -> HttpResponse:
     programme = gov_access.access_programme(access, programme_id, for_change=True)
     return _confirm_delete(
         request,
@@ -745,7 +786,9 @@ def phase_model_create(request: HttpRequest, access: CollaborationAccess) -> Htt
 
 
 @collaboration_view
-def phase_model_detail(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def phase_model_detail(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id)
     return render(
         request,
@@ -760,7 +803,9 @@ def phase_model_detail(request: HttpRequest, access: CollaborationAccess, phase_
 
 
 @collaboration_view
-def phase_model_edit(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def phase_model_edit(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     form = PhaseModelForm(request.POST or None, access=access, instance=model)
     return _form_page(
@@ -775,7 +820,9 @@ def phase_model_edit(request: HttpRequest, access: CollaborationAccess, phase_mo
 
 
 @collaboration_view
-def phase_model_copy(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def phase_model_copy(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     form = PhaseModelCopyForm(
         request.POST or None, initial={"name": _("Kopi av %(name)s") % {"name": model.name}}
@@ -792,7 +839,9 @@ def phase_model_copy(request: HttpRequest, access: CollaborationAccess, phase_mo
 
 
 @collaboration_view
-def phase_model_delete(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def phase_model_delete(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     return _confirm_delete(
         request,
@@ -843,7 +892,9 @@ def _template_delete(
 
 
 @collaboration_view
-def template_phase_create(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def template_phase_create(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     form = TemplatePhaseForm(
         request.POST or None,
@@ -852,124 +903,189 @@ def template_phase_create(request: HttpRequest, access: CollaborationAccess, pha
         initial={"order": model.phases.count() + 1, "duration_weeks": 4},
     )
     return _template_part_page(
-        request, access, model=model, form=form, title=_("Ny fase"),
+        request,
+        access,
+        model=model,
+        form=form,
+        title=_("Ny fase"),
         save=lambda data: services.phase_model_phase_create(phase_model=model, **data),
     )
 
 
 @collaboration_view
-def template_phase_edit(request: HttpRequest, access: CollaborationAccess, phase_id: str) -> HttpResponse:
+def template_phase_edit(
+    request: HttpRequest, access: CollaborationAccess, phase_id: str
+) -> HttpResponse:
     phase = gov_access.access_phase_model_phase(access, phase_id, for_change=True)
     form = TemplatePhaseForm(
         request.POST or None, access=access, phase_model=phase.phase_model, instance=phase
     )
     return _template_part_page(
-        request, access, model=phase.phase_model, form=form, instance=phase,
+        request,
+        access,
+        model=phase.phase_model,
+        form=form,
+        instance=phase,
         title=_("Endre fasen %(name)s") % {"name": phase.name},
         save=lambda data: services.phase_model_phase_update(phase=phase, **data),
     )
 
 
 @collaboration_view
-def template_phase_delete(request: HttpRequest, access: CollaborationAccess, phase_id: str) -> HttpResponse:
+def template_phase_delete(
+    request: HttpRequest, access: CollaborationAccess, phase_id: str
+) -> HttpResponse:
     phase = gov_access.access_phase_model_phase(access, phase_id, for_change=True)
     return _template_delete(
-        request, phase.phase_model, _("Slett fasen"), phase.name,
+        request,
+        phase.phase_model,
+        _("Slett fasen"),
+        phase.name,
         lambda: services.phase_model_phase_delete(phase=phase),
     )
 
 
 @collaboration_view
-def template_gate_create(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def template_gate_create(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     form = TemplateGateForm(request.POST or None, access=access, phase_model=model)
     return _template_part_page(
-        request, access, model=model, form=form, title=_("Nytt beslutningspunkt"),
+        request,
+        access,
+        model=model,
+        form=form,
+        title=_("Nytt beslutningspunkt"),
         save=lambda data: services.phase_model_gate_create(phase_model=model, **data),
     )
 
 
 @collaboration_view
-def template_gate_edit(request: HttpRequest, access: CollaborationAccess, gate_id: str) -> HttpResponse:
+def template_gate_edit(
+    request: HttpRequest, access: CollaborationAccess, gate_id: str
+) -> HttpResponse:
     gate = gov_access.access_phase_model_gate(access, gate_id, for_change=True)
     form = TemplateGateForm(
         request.POST or None, access=access, phase_model=gate.phase_model, instance=gate
     )
     return _template_part_page(
-        request, access, model=gate.phase_model, form=form, instance=gate,
+        request,
+        access,
+        model=gate.phase_model,
+        form=form,
+        instance=gate,
         title=_("Endre beslutningspunktet %(code)s") % {"code": gate.code},
         save=lambda data: services.phase_model_gate_update(gate=gate, **data),
     )
 
 
 @collaboration_view
-def template_gate_delete(request: HttpRequest, access: CollaborationAccess, gate_id: str) -> HttpResponse:
+def template_gate_delete(
+    request: HttpRequest, access: CollaborationAccess, gate_id: str
+) -> HttpResponse:
     gate = gov_access.access_phase_model_gate(access, gate_id, for_change=True)
     return _template_delete(
-        request, gate.phase_model, _("Slett beslutningspunktet"), str(gate),
+        request,
+        gate.phase_model,
+        _("Slett beslutningspunktet"),
+        str(gate),
         lambda: services.phase_model_gate_delete(gate=gate),
     )
 
 
 @collaboration_view
-def template_checklist_item_create(request: HttpRequest, access: CollaborationAccess, gate_id: str) -> HttpResponse:
+def template_checklist_item_create(
+    request: HttpRequest, access: CollaborationAccess, gate_id: str
+) -> HttpResponse:
     gate = gov_access.access_phase_model_gate(access, gate_id, for_change=True)
     form = TemplateChecklistItemForm(request.POST or None, access=access)
     return _template_part_page(
-        request, access, model=gate.phase_model, form=form,
+        request,
+        access,
+        model=gate.phase_model,
+        form=form,
         title=_("Nytt sjekkpunkt for %(code)s") % {"code": gate.code},
         save=lambda data: services.phase_model_checklist_item_create(gate=gate, **data),
     )
 
 
 @collaboration_view
-def template_checklist_item_edit(request: HttpRequest, access: CollaborationAccess, item_id: str) -> HttpResponse:
+def template_checklist_item_edit(
+    request: HttpRequest, access: CollaborationAccess, item_id: str
+) -> HttpResponse:
     item = gov_access.access_phase_model_checklist_item(access, item_id, for_change=True)
     form = TemplateChecklistItemForm(request.POST or None, access=access, instance=item)
     return _template_part_page(
-        request, access, model=item.gate.phase_model, form=form, instance=item,
+        request,
+        access,
+        model=item.gate.phase_model,
+        form=form,
+        instance=item,
         title=_("Endre sjekkpunktet"),
         save=lambda data: services.phase_model_checklist_item_update(item=item, **data),
     )
 
 
 @collaboration_view
-def template_checklist_item_delete(request: HttpRequest, access: CollaborationAccess, item_id: str) -> HttpResponse:
+def template_checklist_item_delete(
+    request: HttpRequest, access: CollaborationAccess, item_id: str
+) -> HttpResponse:
     item = gov_access.access_phase_model_checklist_item(access, item_id, for_change=True)
     return _template_delete(
-        request, item.gate.phase_model, _("Slett sjekkpunktet"), item.text,
+        request,
+        item.gate.phase_model,
+        _("Slett sjekkpunktet"),
+        item.text,
         lambda: services.phase_model_checklist_item_delete(item=item),
     )
 
 
 @collaboration_view
-def template_milestone_create(request: HttpRequest, access: CollaborationAccess, phase_model_id: str) -> HttpResponse:
+def template_milestone_create(
+    request: HttpRequest, access: CollaborationAccess, phase_model_id: str
+) -> HttpResponse:
     model = gov_access.access_phase_model(access, phase_model_id, for_change=True)
     form = TemplateMilestoneForm(request.POST or None, access=access, phase_model=model)
     return _template_part_page(
-        request, access, model=model, form=form, title=_("Ny milepæl"),
+        request,
+        access,
+        model=model,
+        form=form,
+        title=_("Ny milepæl"),
         save=lambda data: services.phase_model_milestone_create(phase_model=model, **data),
     )
 
 
 @collaboration_view
-def template_milestone_edit(request: HttpRequest, access: CollaborationAccess, milestone_id: str) -> HttpResponse:
+def template_milestone_edit(
+    request: HttpRequest, access: CollaborationAccess, milestone_id: str
+) -> HttpResponse:
     milestone = gov_access.access_phase_model_milestone(access, milestone_id, for_change=True)
     form = TemplateMilestoneForm(
         request.POST or None, access=access, phase_model=milestone.phase_model, instance=milestone
     )
     return _template_part_page(
-        request, access, model=milestone.phase_model, form=form, instance=milestone,
+        request,
+        access,
+        model=milestone.phase_model,
+        form=form,
+        instance=milestone,
         title=_("Endre milepælen %(name)s") % {"name": milestone.name},
         save=lambda data: services.phase_model_milestone_update(milestone=milestone, **data),
     )
 
 
 @collaboration_view
-def template_milestone_delete(request: HttpRequest, access: CollaborationAccess, milestone_id: str) -> HttpResponse:
+def template_milestone_delete(
+    request: HttpRequest, access: CollaborationAccess, milestone_id: str
+) -> HttpResponse:
     milestone = gov_access.access_phase_model_milestone(access, milestone_id, for_change=True)
     return _template_delete(
-        request, milestone.phase_model, _("Slett milepælen"), str(milestone),
+        request,
+        milestone.phase_model,
+        _("Slett milepælen"),
+        str(milestone),
         lambda: services.phase_model_milestone_delete(milestone=milestone),
     )
 
@@ -985,9 +1101,7 @@ urlpatterns: list[URLPattern] = [
     path(P + "<uuid:project_id>/milepaeler/ny/", milestone_create, name="milestone_create"),
     path(P + "<uuid:project_id>/godkjennere/", project_approvers, name="project_approvers"),
     path(P + "<uuid:project_id>/faser/ny/", project_phase_create, name="project_phase_create"),
-    path(
-        P + "<uuid:project_id>/beslutningspunkter/ny/", gate_create, name="gate_create"
-    ),
+    path(P + "<uuid:project_id>/beslutningspunkter/ny/", gate_create, name="gate_create"),
     path(P + "faser/<uuid:phase_id>/endre/", project_phase_edit, name="project_phase_edit"),
     path(P + "faser/<uuid:phase_id>/slett/", project_phase_delete, name="project_phase_delete"),
     path(P + "beslutningspunkter/<uuid:gate_id>/slett/", gate_delete, name="gate_delete"),
@@ -998,8 +1112,14 @@ urlpatterns: list[URLPattern] = [
         name="checklist_item_create",
     ),
     path(P + "sjekkpunkter/<uuid:item_id>/endre/", checklist_item_edit, name="checklist_item_edit"),
-    path(P + "sjekkpunkter/<uuid:item_id>/slett/", checklist_item_delete, name="checklist_item_delete"),
-    path(P + "sjekkpunkter/<uuid:item_id>/kryss-av/", checklist_item_tick, name="checklist_item_tick"),
+    path(
+        P + "sjekkpunkter/<uuid:item_id>/slett/",
+        checklist_item_delete,
+        name="checklist_item_delete",
+    ),
+    path(
+        P + "sjekkpunkter/<uuid:item_id>/kryss-av/", checklist_item_tick, name="checklist_item_tick"
+    ),
     path(P + "milepaeler/<uuid:milestone_id>/endre/", milestone_edit, name="milestone_edit"),
     path(P + "milepaeler/<uuid:milestone_id>/slett/", milestone_delete, name="milestone_delete"),
     path(P + "programmer/", programme_list, name="programme_list"),
@@ -1011,9 +1131,17 @@ urlpatterns: list[URLPattern] = [
     path(P + "fasemodeller/installer/", phase_model_install, name="phase_model_install"),
     path(P + "fasemodeller/ny/", phase_model_create, name="phase_model_create"),
     path(P + "fasemodeller/<uuid:phase_model_id>/", phase_model_detail, name="phase_model_detail"),
-    path(P + "fasemodeller/<uuid:phase_model_id>/endre/", phase_model_edit, name="phase_model_edit"),
-    path(P + "fasemodeller/<uuid:phase_model_id>/kopier/", phase_model_copy, name="phase_model_copy"),
-    path(P + "fasemodeller/<uuid:phase_model_id>/slett/", phase_model_delete, name="phase_model_delete"),
+    path(
+        P + "fasemodeller/<uuid:phase_model_id>/endre/", phase_model_edit, name="phase_model_edit"
+    ),
+    path(
+        P + "fasemodeller/<uuid:phase_model_id>/kopier/", phase_model_copy, name="phase_model_copy"
+    ),
+    path(
+        P + "fasemodeller/<uuid:phase_model_id>/slett/",
+        phase_model_delete,
+        name="phase_model_delete",
+    ),
     path(
         P + "fasemodeller/<uuid:phase_model_id>/faser/ny/",
         template_phase_create,
@@ -1030,9 +1158,15 @@ urlpatterns: list[URLPattern] = [
         name="template_milestone_create",
     ),
     path(P + "modellfaser/<uuid:phase_id>/endre/", template_phase_edit, name="template_phase_edit"),
-    path(P + "modellfaser/<uuid:phase_id>/slett/", template_phase_delete, name="template_phase_delete"),
+    path(
+        P + "modellfaser/<uuid:phase_id>/slett/",
+        template_phase_delete,
+        name="template_phase_delete",
+    ),
     path(P + "modellpunkter/<uuid:gate_id>/endre/", template_gate_edit, name="template_gate_edit"),
-    path(P + "modellpunkter/<uuid:gate_id>/slett/", template_gate_delete, name="template_gate_delete"),
+    path(
+        P + "modellpunkter/<uuid:gate_id>/slett/", template_gate_delete, name="template_gate_delete"
+    ),
     path(
         P + "modellpunkter/<uuid:gate_id>/sjekkpunkter/ny/",
         template_checklist_item_create,
