@@ -922,3 +922,25 @@ def test_project_without_model_gets_phases_and_gates_by_hand(g1: G1) -> None:
     assert not project.gates.exists()
     lead.post(url("project_phase_delete", phase.uuid))
     assert not project.phases.exists()
+
+
+def test_demo_portfolio_pages(world: World) -> None:
+    """The demo data (programme, projects with passed gates, approved milestones, published
+    reports) shows on every page of this area."""
+    from samla.governance.demo import seed_demo_governance
+
+    programme = seed_demo_governance(world.alfa)
+    client = world.client_for("office")
+    pages = [url("project_list"), url("project_list_xlsx"), url("programme_list")]
+    pages.append(url("programme_detail", programme.uuid))
+    for project in Project.objects.filter(collaboration=world.alfa):
+        pages += [url("project_detail", project.uuid), url("project_phases", project.uuid)]
+        pages.append(url("project_edit", project.uuid))
+    for model in PhaseModel.objects.filter(collaboration=world.alfa):
+        pages.append(url("phase_model_detail", model.uuid))
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    passed = Gate.objects.filter(project__collaboration=world.alfa, status="passed").first()
+    if passed is not None:
+        page = text(client.get(url("project_phases", passed.project.uuid)))
+        assert "Avgjort ved vedtak" in page and passed.decided_by.number in page
