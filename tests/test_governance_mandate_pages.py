@@ -10,6 +10,7 @@ and B (30 000); editor_b is an editor who does not lead it.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from html import unescape
@@ -651,3 +652,20 @@ def test_compute_without_members_with_population_refused(world: World) -> None:
         "Ingen av organisasjonene har innbyggertall.",
     )
     assert not project.mandate.financing.exists()
+
+
+def test_stale_edit_refused_with_409(m: Mandated) -> None:
+    """Two people open the same sub-goal; the second save would overwrite the first."""
+    client = m.world.client_for("editor_a")
+    address = url("sub_goal_edit", m.sub_goal.uuid)
+    page = text_of(client.get(address))
+    match = re.search(r'name="_version" value="(\d+)"', page)
+    assert match, "the edit page carries the sub-goal's version"
+    services.sub_goal_update(sub_goal=m.sub_goal, text="Endret av en annen")
+    response = client.post(address, {"text": "Min endring", "_version": match.group(1)})
+    assert response.status_code == 409
+    m.sub_goal.refresh_from_db()
+    assert m.sub_goal.text == "Endret av en annen"
+    # the mandate's own texts are protected the same way
+    page = text_of(client.get(url("mandate_edit", m.project.uuid)))
+    assert 'name="_version"' in page
