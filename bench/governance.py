@@ -189,6 +189,7 @@ def ensure_portfolio() -> Any:
                 summary="Månedens arbeid: avklaringer med leverandør og opplæring.",
                 snapshot={"cost_lines": [], "milestones": [], "risks": []},
                 changes={},
+                published_at=now,
                 published_by=user,
                 created_by=user,
             )
@@ -196,7 +197,6 @@ def ensure_portfolio() -> Any:
             for k in range(REPORTS_PER_PROJECT)
         ]
         m.StatusReport.objects.bulk_create(reports, batch_size=2000)
-        m.StatusReport.objects.filter(project__in=projects).update(published_at=now)
         latest = {}
         for report in reports:
             latest[report.project_id] = report
@@ -218,7 +218,12 @@ def ensure_portfolio() -> Any:
             batch_size=2000,
         )
         bodies = m.Body.objects.bulk_create(
-            m.Body(collaboration=national, kind="steering_group", name=f"{PREFIX} styringsgruppe {k + 1}")
+            m.Body(
+                collaboration=national,
+                kind="steering_group",
+                name=f"{PREFIX} styringsgruppe {k + 1}",
+                abbreviation=f"YS{k + 1}",
+            )
             for k in range(BODIES)
         )
         decisions = []

@@ -824,6 +824,7 @@ def test_query_counts_do_not_grow_with_the_portfolio(g1: G1) -> None:
     pages = [
         url("project_list"),
         url("project_list_xlsx"),
+        url("project_detail", g1.project.uuid),
         url("project_phases", g1.project.uuid),
         url("programme_detail", g1.programme.uuid),
         url("phase_model_detail", g1.model.uuid),
@@ -843,6 +844,28 @@ def test_query_counts_do_not_grow_with_the_portfolio(g1: G1) -> None:
         services.phase_model_checklist_item_create(gate=gate, text=f"Ekstra {index}")
     large = [_queries(client, page) for page in pages]
     assert small == large
+
+
+def test_the_portfolio_is_paged_and_counts_every_project(g1: G1) -> None:
+    from samla.governance.views.projects import PORTFOLIO_PAGE_SIZE
+
+    existing = g1.world.alfa.projects.count()
+    for index in range(PORTFOLIO_PAGE_SIZE + 3 - existing):
+        project = services.project_create(collaboration=g1.world.alfa, start=START, name=f"Side {index:02d}")
+        if index % 2:
+            _published_report(project, overall="red")
+    total = g1.world.alfa.projects.count()
+    client = g1.world.client_for("viewer")
+    first = text(client.get(url("project_list")))
+    assert f"{total} prosjekter – statuskart" in first
+    assert "Side 1 av 2" in first
+    second = client.get(url("project_list") + "?side=2")
+    assert "Side 2 av 2" in text(second)
+    assert text(second).count('<th scope="row">') == total - PORTFOLIO_PAGE_SIZE
+    red = text(client.get(url("project_list") + "?samlet=red"))
+    reds = g1.world.alfa.projects.filter(latest_status_report__overall="red").count()
+    assert f"{reds} prosjekter – statuskart" in red
+    assert _queries(client, url("project_list")) == _queries(client, url("project_list") + "?side=2")
 
 
 def test_assign_approving_body(g1: G1) -> None:

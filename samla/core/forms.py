@@ -53,3 +53,36 @@ class DateField(forms.DateField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
         super().__init__(**kwargs)
+
+
+class FastSelect(forms.Select):
+    """A flat select whose options are joined in Python.
+
+    Django renders every option through a template; for a filter listing hundreds of
+    projects or organisations that costs more than the rest of the page. Same markup, no
+    option groups."""
+
+    def render(  # type: ignore[override]
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> str:
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html, format_html_join
+        from django.utils.safestring import mark_safe
+
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        values = value if isinstance(value, list | tuple) else [value]
+        selected = {str(v) for v in values if v is not None}
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            (
+                (
+                    "" if option is None else option,
+                    mark_safe(" selected") if str("" if option is None else option) in selected else "",
+                    label,
+                )
+                for option, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)

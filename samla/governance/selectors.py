@@ -79,6 +79,12 @@ def portfolio_heat_map(
     """Every project with its latest published status report
     (``project.latest_status_report``, None before the first), in one query. The frozen
     snapshots and long texts are left out: the map shows colours and comments."""
+    return list(portfolio_heat_map_queryset(collaboration, programme=programme))
+
+
+def portfolio_heat_map_queryset(
+    collaboration: Collaboration, *, programme: Programme | None = None
+) -> QuerySet[Project]:
     queryset = (
         Project.objects.filter(collaboration=collaboration)
         .select_related("programme", "leader", "current_phase", "latest_status_report")
@@ -94,7 +100,7 @@ def portfolio_heat_map(
     )
     if programme is not None:
         queryset = queryset.filter(programme=programme)
-    return list(queryset.order_by("programme__name", "name"))
+    return queryset.order_by("programme__name", "name")
 
 
 # --- Decision register ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from samla.governance import selectors
 from samla.governance.models import (
@@ -42,17 +42,24 @@ class PortfolioFilter:
         return bool(self.programme or self.phase or self.status or self.rag)
 
 
-def portfolio(collaboration: Collaboration, chosen: PortfolioFilter) -> list[Project]:
-    """The heat map's projects (one query), narrowed by phase name, lifecycle status and the
-    overall colour of the latest published report ("none" for projects not yet reported)."""
-    rows = selectors.portfolio_heat_map(collaboration, programme=chosen.programme)
+def portfolio(collaboration: Collaboration, chosen: PortfolioFilter) -> QuerySet[Project]:
+    """The heat map's projects, narrowed in the database by programme, phase name, lifecycle
+    status and the overall colour of the latest published report ("none" for projects not
+    yet reported). A queryset, so that a page of it is one query."""
+    rows = selectors.portfolio_heat_map_queryset(collaboration, programme=chosen.programme)
     if chosen.phase:
-        rows = [p for p in rows if p.current_phase and p.current_phase.name == chosen.phase]
+        rows = rows.filter(current_phase__name=chosen.phase)
     if chosen.status:
-        rows = [p for p in rows if p.status == chosen.status]
-    if chosen.rag:
-        rows = [p for p in rows if overall_of(p) == chosen.rag]
+        rows = rows.filter(status=chosen.status)
+    if chosen.rag == "none":
+        rows = rows.filter(_NOT_REPORTED)
+    elif chosen.rag:
+        rows = rows.filter(latest_status_report__overall=chosen.rag)
     return rows
+
+
+# No published report yet, or one without an overall colour.
+_NOT_REPORTED = Q(latest_status_report__isnull=True) | Q(latest_status_report__overall="")
 
 
 def overall_of(project: Project) -> str:
@@ -72,12 +79,13 @@ def phase_names(collaboration: Collaboration) -> list[str]:
     )
 
 
-def rag_counts(projects: list[Project]) -> dict[str, int]:
-    counts = {value: 0 for value in RagStatus.values}
-    counts["none"] = 0
-    for project in projects:
-        counts[overall_of(project)] += 1
-    return counts
+def rag_counts(projects: QuerySet[Project]) -> dict[str, int]:
+    """How many of ``projects`` have each overall colour, in one query."""
+    counts = projects.order_by().aggregate(
+        none=Count("pk", filter=_NOT_REPORTED),
+        **{value: Count("pk", filter=Q(latest_status_report__overall=value)) for value in RagStatus.values},
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samla.cases.models import CaseVersion
 from samla.core.dates import today
-from samla.core.forms import DateField
+from samla.core.forms import DateField, FastSelect
 from samla.governance.models import (
     ActionItem,
     AgendaItem,
@@ -301,6 +301,9 @@ class RegisterFilterForm(forms.Form):
         self, *args: Any, access: CollaborationAccess, years: list[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Hundreds of projects: options joined in Python, not one template each.
+        self.fields["organ"].widget = FastSelect()
+        self.fields["prosjekt"].widget = FastSelect()
         self.fields["organ"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
             collaboration=access.collaboration
         )

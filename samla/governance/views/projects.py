@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -142,16 +143,24 @@ def _portfolio_filter(
     )
 
 
+PORTFOLIO_PAGE_SIZE = 50
+
+
 @collaboration_view
 def project_list(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     chosen = _portfolio_filter(request, access)
     projects = selectors_projects.portfolio(access.collaboration, chosen)
     counts = selectors_projects.rag_counts(projects)
+    # The counts cover every project; the map shows a page at a time, because a table of
+    # hundreds of projects is neither readable nor quick to draw.
+    page = Paginator(projects, PORTFOLIO_PAGE_SIZE).get_page(request.GET.get("side"))
     return render(
         request,
         "governance/projects/project_list.html",
         {
-            "projects": projects,
+            "projects": page.object_list,
+            "page": page,
+            "total": page.paginator.count,
             "chosen": chosen,
             "query": request.GET.urlencode(),
             "programmes": Programme.objects.filter(collaboration=access.collaboration),
