@@ -83,7 +83,8 @@ class SamlaUser(HttpUser):
             path, data=data, headers=self._headers(path), name=name or path, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code not in expect:
-                response.failure(f"status {response.status_code}")
+                found = re.search(r'class="ds-validation-message"[^>]*>(.*?)</', response.text or "", re.S)
+                response.failure(f"status {response.status_code}" + (f": {found.group(1).strip()}" if found else ""))
             return response
 
     def on_start(self) -> None:
@@ -127,7 +128,8 @@ class Editor(SamlaUser):
         page = self.get(self.mine, name="installation edit (form)")
         if page.status_code != 200:
             return
-        values, _, _ = read_form(page.text, form_index(page.text, 'method="post"'))
+        # The page's own form (the header also has a POST form: log out).
+        values, _, _ = read_form(page.text, form_index(page.text, 'class="samla-form'))
         self.post(self.mine, values, name="installation edit (save)")
 
     @task(2)

@@ -95,7 +95,15 @@ def main(out: Path) -> None:
                 status.append(("status report", url))
     if not status:
         raise SystemExit("No project pages to read.")
+    # Saves and history rows must move together: each save adds one version and one
+    # history row, so (history rows − version) of an installation may not change.
+    history = Installation.history.model
+    offsets = {}
+    for installation in Installation.objects.filter(collaboration__slug=slug, organisation=asker):
+        offsets[str(installation.uuid)] = history.objects.filter(id=installation.pk).count() - installation.version
     fixture = {
+        "history_offsets": offsets,
+        "responses_before": [str(pk) for pk in campaign.responses.values_list("pk", flat=True)],
         "password": settings.SAMLA_DEMO_PASSWORD,
         "reader": "leser",
         "editor": "redaktor.asker",

@@ -1232,3 +1232,34 @@ def test_query_count_does_not_grow(
     large = count_queries(client, make_url())
     assert large == small, f"{name}: {small} queries with 2 members, {large} with 12"
     assert large <= budget, f"{name}: {large} queries, over its budget of {budget}"
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    """Every field and relation of ``obj`` as stored, apart from the edit counter."""
+    from django.forms.models import model_to_dict
+
+    fresh = type(obj).objects.get(pk=obj.pk)
+    data = model_to_dict(fresh)
+    for name in ("version", "row_version", "updated_at"):
+        data.pop(name, None)
+    return {k: sorted(x.pk for x in v) if isinstance(v, list) else v for k, v in data.items()}
+
+
+@pytest.mark.parametrize(("slug", "attribute"), DETAIL_OBJECTS)
+def test_saving_an_edit_page_unchanged_changes_nothing(land: Landscape, slug: str, attribute: str) -> None:
+    """The form a browser would send back, read from the page itself: every select must
+    show the stored choice (not the first option), so an unchanged save is a no-op."""
+    from loadtest.forms import form_index, read_form
+
+    obj = getattr(land, attribute)
+    before = _snapshot(obj)
+    client = client_for(land, "admin")
+    address = reverse("landscape:register_edit", args=["alfa", slug, obj.uuid])
+    page = client.get(address).content.decode()
+    values, _, _ = read_form(page, form_index(page, 'class="samla-form'))
+    data: dict[str, list[str]] = {}
+    for name, value in values:
+        data.setdefault(name, []).append(value)
+    response = client.post(address, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _snapshot(obj) == before

@@ -48,6 +48,15 @@ class CollaborationModelForm(forms.ModelForm):
         # The services set the collaboration; uniqueness is checked there too.
         self.instance.collaboration = access.collaboration
 
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        # A ModelForm's initial data holds related objects by primary key; the choice fields
+        # here are keyed by uuid and say their initial value themselves. Without this an
+        # edit page would show the first option selected, and saving it would change the
+        # relation.
+        if isinstance(field, UuidChoiceField | UuidMultipleChoiceField) and field.initial is not None:
+            return field.initial
+        return super().get_initial_for_field(field, field_name)
+
 
 class ServiceAreaForm(CollaborationModelForm):
     class Meta:
