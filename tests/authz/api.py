@@ -38,6 +38,16 @@ def crud(
     return table
 
 
+# Governance (samla/governance/access.py): alfa's project concerns A only and is led by B's
+# editor; A's editor may add risks and log entries, and wrote the log entry.
+LEAD = MANAGERS | {"editor_b"}
+CONTRIBUTORS = LEAD | {"editor_a"}
+PM = "phase-models/{phase_model_id}"
+PROJECT = "projects/{project_id}"
+BODY = "bodies/{body_id}"
+MANDATE = f"{PROJECT}/mandate"
+REPORT = f"{PROJECT}/status-reports/{{report_id}}"
+
 Q = "questionnaires/{questionnaire_id}"
 CAMPAIGN = "campaigns/{campaign_id}"
 VERSION = "cases/{case_id}/versions/{version_id}"
@@ -100,12 +110,67 @@ OPERATIONS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", f"{C}/{VERSION}/document"): ALFA,
     **crud(f"{VERSION}/alternatives", "alternative_id"),
     **crud(f"{ALTERNATIVE}/lines", "line_id"),
+    # --- governance ---------------------------------------------------------------------
+    **crud("phase-models", "phase_model_id"),
+    ("GET", f"{C}/phase-models/library"): ALFA,
+    ("POST", f"{C}/phase-models/install"): MANAGERS,
+    ("POST", f"{C}/{PM}/copy"): MANAGERS,
+    **crud(f"{PM}/phases", "phase_id"),
+    **crud(f"{PM}/gates", "gate_id"),
+    **crud(f"{PM}/gates/{{gate_id}}/checklist", "item_id"),
+    **crud(f"{PM}/milestones", "milestone_id"),
+    **crud("programmes", "programme_id"),
+    **crud("programmes/{programme_id}/risks", "risk_id"),
+    **crud("projects", "project_id"),
+    ("POST", f"{C}/{PROJECT}/approvers"): MANAGERS,
+    **crud(f"{PROJECT}/phases", "phase_id", create=LEAD, change=LEAD),
+    **crud(f"{PROJECT}/gates", "gate_id"),
+    **crud(f"{PROJECT}/gates/{{gate_id}}/checklist", "item_id"),
+    ("POST", f"{C}/{PROJECT}/gates/{{gate_id}}/checklist/{{item_id}}/tick"): LEAD,
+    **crud(f"{PROJECT}/milestones", "milestone_id", create=LEAD, change=LEAD),
+    ("GET", f"{C}/{MANDATE}"): ALFA,
+    ("PATCH", f"{C}/{MANDATE}"): LEAD,
+    **crud(f"{MANDATE}/sub-goals", "sub_goal_id", create=LEAD, change=LEAD),
+    **crud(f"{MANDATE}/concepts", "concept_id", create=LEAD, change=LEAD),
+    **crud(f"{MANDATE}/roles", "mandate_role_id", create=LEAD, change=LEAD),
+    **crud(f"{MANDATE}/cost-lines", "cost_line_id", create=LEAD, change=LEAD),
+    **crud(f"{MANDATE}/financing", "financing_id", create=LEAD, change=LEAD),
+    ("POST", f"{C}/{MANDATE}/financing/compute"): LEAD,
+    **crud(f"{MANDATE}/resources", "resource_line_id", create=LEAD, change=LEAD),
+    **crud(f"{PROJECT}/activities", "activity_id", create=LEAD, change=LEAD),
+    **crud(f"{PROJECT}/dependencies", "dependency_id", create=LEAD, change=LEAD),
+    **crud(f"{PROJECT}/stakeholders", "stakeholder_id", create=LEAD, change=LEAD),
+    **crud(f"{PROJECT}/communication-items", "item_id", create=LEAD, change=LEAD),
+    **crud(f"{PROJECT}/risks", "risk_id", create=CONTRIBUTORS, change=LEAD),
+    # the leader changes every entry, its author (A's editor) their own
+    **crud(f"{PROJECT}/log-entries", "entry_id", create=CONTRIBUTORS, change=CONTRIBUTORS),
+    **crud(f"{PROJECT}/status-reports", "report_id", create=LEAD, change=LEAD),
+    ("POST", f"{C}/{REPORT}/publish"): LEAD,
+    **crud(f"{REPORT}/cost-lines", "line_id", create=LEAD, change=LEAD),
+    **crud("bodies", "body_id"),
+    **crud(f"{BODY}/members", "member_id"),
+    **crud(f"{BODY}/meetings", "meeting_id"),
+    **crud(f"{BODY}/meetings/{{meeting_id}}/agenda-items", "item_id"),
+    **crud("decisions", "decision_id"),
+    **crud("action-items", "item_id"),
 }
 
-# Bodies the generator cannot guess, by (method, path). The question's kind is given here
-# because the OpenAPI document names five different enums "Kind" and keeps only the last
-# (cases' line kinds); see the report on issue #10.
+# Bodies the generator cannot guess, by (method, path).
 BODIES: dict[tuple[str, str], Any] = {
+    ("POST", f"{C}/{PM}/gates"): lambda o: {
+        "phase": str(o["template_phase"].uuid),
+        "code": "BP9",
+        "name": "Matrise",
+        "approver": "Styringsgruppen",
+    },
+    ("POST", f"{C}/{PM}/milestones"): lambda o: {
+        "phase": str(o["template_phase"].uuid),
+        "name": "Matrise",
+    },
+    ("POST", f"{C}/{PROJECT}/dependencies"): lambda o: {
+        "predecessor": str(o["next_activity"].uuid),
+        "successor": str(o["last_activity"].uuid),
+    },
     ("POST", f"{C}/{Q}/questions"): lambda o: {
         "section": str(o["section"].uuid),
         "kind": "text",

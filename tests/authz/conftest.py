@@ -50,8 +50,28 @@ def _session_for(user: Any) -> str:
 
 def build_matrix() -> Matrix:
     world = build_world()
-    alfa = build_objects(world.alfa, world.org_a, world.org_b, world.admin, ALFA_MARK)
-    beta = build_objects(world.beta, world.org_c, world.org_c, world.outsider, BETA_MARK)
+    # Alfa's project concerns A only and is led by B's editor: A's editor contributes (and
+    # wrote the log entry), B's editor leads, so the three governance rules fall apart.
+    alfa = build_objects(
+        world.alfa,
+        world.org_a,
+        world.org_b,
+        world.admin,
+        ALFA_MARK,
+        leader=world.editor_b,
+        author=world.editor_a,
+        subscriber=world.viewer,
+    )
+    beta = build_objects(
+        world.beta,
+        world.org_c,
+        world.org_c,
+        world.outsider,
+        BETA_MARK,
+        leader=world.outsider,
+        author=world.outsider,
+        subscriber=world.outsider,
+    )
     sessions = {}
     tokens = {}
     for persona in PERSONAS[1:]:

@@ -30,7 +30,47 @@ KIND_OF_ARGUMENT = {
     "token_id": "api_token",
     "area_id": "service_area",
     "cost_id": "ict_cost",
+    # governance: a project's phases, gates, checklist items and milestones (the phase
+    # model's have the same argument names, and say so in their entries)
+    "phase_id": "project_phase",
+    "item_id": "checklist_item",
+    "member_id": "body_member",
+    "report_id": "status_report",
+    "entry_id": "log_entry",
 }
+# In the API's paths the collection before an argument says what it names, where the
+# argument's own name does not (``…/agenda-items/{item_id}``).
+COLLECTION_KIND = {
+    "action-items": "action_item",
+    "agenda-items": "agenda_item",
+    "communication-items": "communication_item",
+    "members": "body_member",
+}
+PHASE_MODEL_KIND = {
+    "phases": "template_phase",
+    "gates": "template_gate",
+    "checklist": "template_checklist_item",
+    "milestones": "template_milestone",
+}
+TOKENS = ("personal_token", "open_token", "calendar_token")
+
+
+def kind_in_path(path: str, argument: str) -> str | None:
+    """The kind of object an API path's argument names, when its name does not say."""
+    segments = path.split("/")
+    if "{" + argument + "}" not in segments:
+        return None
+    index = segments.index("{" + argument + "}")
+    collection = segments[index - 1]
+    if "phase-models" in segments[: index - 1] and collection in PHASE_MODEL_KIND:
+        return PHASE_MODEL_KIND[collection]
+    if collection == "cost-lines" and "status-reports" in segments:
+        return "status_cost_line"
+    if collection == "risks" and "programmes" in segments:
+        return "programme_risk"
+    return COLLECTION_KIND.get(collection)
+
+
 ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>|\{(\w+)\}")
 
 
@@ -72,19 +112,22 @@ def walk_urls() -> list[Route]:
 
 
 def object_id(objects: Objects, kind: str) -> str:
-    if kind in ("personal_token", "open_token"):
+    if kind in TOKENS:
         return str(getattr(objects, kind))
     return str(objects[kind].uuid)  # type: ignore[attr-defined]
 
 
-def fill(argument: str, objects: Objects, overrides: dict[str, str] | Any) -> str:
+def fill(argument: str, objects: Objects, overrides: dict[str, str] | Any, path: str = "") -> str:
     """The value of one URL argument: an override (an object kind, or ``=literal``), the
-    collaboration's slug, or the object the argument's name points at."""
+    collaboration's slug, the object the API path's collection names, or the object the
+    argument's name points at."""
     if argument in overrides:
         value = overrides[argument]
         return value[1:] if value.startswith("=") else object_id(objects, value)
     if argument == "slug":
         return objects.collaboration.slug
+    if path and (kind := kind_in_path(path, argument)) is not None:
+        return object_id(objects, kind)
     if argument in KIND_OF_ARGUMENT:
         return object_id(objects, KIND_OF_ARGUMENT[argument])
     if argument.endswith("_id") and argument[:-3] in objects.things:

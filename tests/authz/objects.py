@@ -16,6 +16,7 @@ from django.db.models import Model
 
 from samla.cases import services as case_services
 from samla.core import dates
+from samla.governance import services as gov
 from samla.landscape import services as landscape_services
 from samla.landscape.models import Product, ServiceArea, SystemCategory
 from samla.organisations import services as organisation_services
@@ -44,6 +45,7 @@ class Objects:
     things: dict[str, Model] = field(default_factory=dict)
     personal_token: str = ""
     open_token: str = ""
+    calendar_token: str = ""
 
     def __getitem__(self, kind: str) -> Model:
         return self.things[kind]
@@ -75,8 +77,15 @@ def build_objects(
     other: Organisation,
     manager: User,
     mark: str,
+    *,
+    leader: User,
+    author: User,
+    subscriber: User,
 ) -> Objects:
-    """``own`` is the organisation the per-organisation objects belong to (A in alfa)."""
+    """``own`` is the organisation the per-organisation objects belong to (A in alfa).
+
+    Governance: ``leader`` leads the project, which concerns ``own`` only; ``author`` wrote
+    its log entry; ``subscriber`` owns the calendar feed token."""
     objects = Objects(collaboration, mark)
     things = objects.things
     today = dates.today()
@@ -201,8 +210,147 @@ def build_objects(
         version=version, text=f"Forutsetning {mark}", source="Mandatet"
     )
 
+    build_governance(objects, own, other, leader=leader, author=author, subscriber=subscriber)
+
     # Someone's API token, to revoke.
     things["api_token"] = organisation_services.api_token_create(
         user=manager, name=f"Nøkkel {mark}"
     )[0]
     return objects
+
+
+def build_governance(
+    objects: Objects,
+    own: Organisation,
+    other: Organisation,
+    *,
+    leader: User,
+    author: User,
+    subscriber: User,
+) -> None:
+    """A phase model with its templates, a programme with a risk, a project (led by
+    ``leader``, concerning ``own`` only) with every part, a body with a member, a meeting
+    with an agenda item, a decision, an action item, and a calendar feed."""
+    collaboration, mark, things = objects.collaboration, objects.mark, objects.things
+    start = datetime.date(2026, 1, 5)
+    things["phase_model"] = model = gov.phase_model_install(
+        collaboration=collaboration, key="prosjektveiviseren"
+    )
+    things["template_phase"] = model.phases.order_by("pk").first()  # type: ignore[assignment]
+    things["template_gate"] = template_gate = model.gates.order_by("pk").first()  # type: ignore[assignment]
+    things["template_checklist_item"] = template_gate.checklist.order_by("pk").first()  # type: ignore[union-attr]
+    things["template_milestone"] = model.milestones.order_by("pk").first()  # type: ignore[assignment]
+    things["programme"] = programme = gov.programme_create(
+        collaboration=collaboration, name=f"Program {mark}"
+    )
+    things["programme_risk"] = gov.risk_create(
+        programme=programme, title=f"Programrisiko {mark}", probability=2, impact=5
+    )
+    things["project"] = project = gov.project_create(
+        collaboration=collaboration,
+        phase_model=model,
+        programme=programme,
+        name=f"Prosjekt {mark}",
+        start=start,
+        leader=leader,
+        organisations=[own],
+    )
+    # led by nobody, concerning the other organisation only (B in alfa)
+    things["other_project"] = gov.project_create(
+        collaboration=collaboration,
+        name=f"Annet prosjekt {mark}",
+        start=start,
+        organisations=[other],
+    )
+    things["project_phase"] = project.phases.order_by("pk").first()  # type: ignore[assignment]
+    things["gate"] = gate = project.gates.order_by("pk").first()  # type: ignore[assignment]
+    things["checklist_item"] = gate.checklist.order_by("pk").first()  # type: ignore[union-attr]
+    things["milestone"] = project.milestones.order_by("pk").first()  # type: ignore[assignment]
+    mandate = project.mandate
+    things["sub_goal"] = gov.sub_goal_create(mandate=mandate, text=f"Delmål {mark}")
+    things["concept"] = gov.concept_create(mandate=mandate, name=f"Konsept {mark}", is_zero=True)
+    things["mandate_role"] = gov.mandate_role_create(mandate=mandate, kind="owner", user=leader)
+    things["cost_line"] = gov.cost_line_create(
+        mandate=mandate, name=f"Budsjett {mark}", year=2026, amount=Decimal(400_000)
+    )
+    things["financing"] = gov.financing_create(
+        mandate=mandate, source=f"Finansiering {mark}", amount=Decimal(1000)
+    )
+    things["resource_line"] = gov.resource_line_create(
+        mandate=mandate, forum=f"Forum {mark}", persons=5, meetings=6, hours_per_meeting=Decimal(2)
+    )
+    things["risk"] = gov.risk_create(
+        project=project, title=f"Risiko {mark}", probability=3, impact=4, user=leader
+    )
+    published = gov.status_report_create(project=project, period=datetime.date(2026, 1, 1))
+    published = gov.status_report_update(
+        report=published,
+        **{k: "green" for k in ("overall", "schedule", "quality", "economy", "risk", "benefits")},
+    )
+    things["published_report"] = gov.status_report_publish(report=published, user=leader)
+    things["status_report"] = report = gov.status_report_create(
+        project=project, period=datetime.date(2026, 2, 1), user=leader
+    )
+    things["status_cost_line"] = gov.status_cost_line_create(
+        report=report,
+        name=f"Kostnad {mark}",
+        budget=Decimal(1000),
+        spent=Decimal(500),
+        forecast=Decimal(1000),
+    )
+    things["activity"] = activity = gov.activity_create(
+        project=project,
+        name=f"Aktivitet {mark}",
+        start=start,
+        end=start + datetime.timedelta(days=20),
+    )
+    second = gov.activity_create(
+        project=project,
+        name=f"Neste {mark}",
+        start=start + datetime.timedelta(days=21),
+        end=start + datetime.timedelta(days=60),
+    )
+    things["dependency"] = gov.dependency_create(predecessor=activity, successor=second)
+    # free to be linked by a new dependency
+    things["next_activity"] = second
+    things["last_activity"] = gov.activity_create(
+        project=project,
+        name=f"Siste {mark}",
+        start=start + datetime.timedelta(days=61),
+        end=start + datetime.timedelta(days=90),
+    )
+    things["stakeholder"] = stakeholder = gov.stakeholder_create(
+        project=project, name=f"Interessent {mark}"
+    )
+    things["communication_item"] = gov.communication_item_create(
+        project=project,
+        stakeholder=stakeholder,
+        audience=f"Ansatte {mark}",
+        message="Oppstart",
+        channel="meeting",
+    )
+    things["log_entry"] = gov.log_entry_create(
+        project=project, author=author, kind="concern", title=f"Logg {mark}"
+    )
+    things["body"] = body = gov.body_create(
+        collaboration=collaboration,
+        kind="steering_group",
+        name=f"Styringsgruppe {mark}",
+        abbreviation="SG",
+    )
+    things["body_member"] = gov.body_member_create(body=body, user=leader, organisation=own)
+    things["meeting"] = meeting = gov.meeting_create(
+        body=body,
+        title=f"Møte {mark}",
+        starts_at=datetime.datetime(2026, 2, 2, 9, tzinfo=datetime.UTC),
+    )
+    things["agenda_item"] = gov.agenda_item_create(
+        meeting=meeting, title=f"Sak {mark}", project=project
+    )
+    things["decision"] = gov.decision_record(
+        body=body, decided_on=start, title=f"Vedtak {mark}", text="Startes.", project=project
+    )
+    things["action_item"] = gov.action_item_create(
+        collaboration=collaboration, text=f"Oppfølging {mark}", project=project, meeting=meeting
+    )
+    objects.calendar_token = gov.calendar_feed_create(user=subscriber)[1]

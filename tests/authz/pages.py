@@ -26,6 +26,10 @@ from tests.authz.rules import (
 
 A_EDITORS = MANAGERS | {"editor_a"}
 ANY_EDITOR = MANAGERS | {"editor_a", "editor_b"}
+# Governance (samla/governance/access.py): alfa's project concerns A only and is led by B's
+# editor; A's editor may add risks and log entries, and wrote the log entry.
+LEAD = MANAGERS | {"editor_b"}
+CONTRIBUTORS = LEAD | {"editor_a"}
 
 # Reached without an account, or the account pages of allauth: each is still requested by
 # every persona (never a 500, never alfa's data), with the rules below.
@@ -116,6 +120,157 @@ def registers() -> dict[str, list[Page]]:
         table["landscape:register_detail"].append(Page(ALFA, None, obj, slug))
         table["landscape:register_edit"].append(Page(changers[slug], changers[slug], obj, slug))
         table["landscape:register_delete"].append(Page(None, changers[slug], obj, slug))
+    return table
+
+
+GOVERNANCE_READ = (
+    "action_item_list",
+    "body_detail",
+    "body_list",
+    "decision_detail",
+    "decision_memo_docx",
+    "decision_register",
+    "lessons_learned",
+    "mandate_detail",
+    "mandate_docx",
+    "meeting_detail",
+    "minutes_docx",
+    "phase_model_detail",
+    "phase_model_list",
+    "programme_detail",
+    "programme_list",
+    "programme_risks",
+    "programme_risks_xlsx",
+    "project_decisions",
+    "project_detail",
+    "project_list",
+    "project_list_xlsx",
+    "project_log",
+    "project_phases",
+    "project_plan",
+    "project_risks",
+    "project_risks_xlsx",
+    "risk_detail",
+    "stakeholder_list",
+    "status_report_detail",
+    "status_report_docx",
+    "status_report_list",
+    "status_reports_xlsx",
+    "top_risks",
+)
+
+
+def governance_changes() -> dict[str, Page | list[Page]]:
+    """Forms (``*_create``, ``*_edit`` and the like) and buttons (``*_delete``) of
+    governance, by who may use them."""
+    managers = (
+        "action_item",
+        "agenda_item",
+        "body",
+        "body_member",
+        "decision",
+        "meeting",
+        "programme",
+        "programme_risk",
+        "project",
+        "gate",
+        "checklist_item",
+        "phase_model",
+        "template_phase",
+        "template_gate",
+        "template_checklist_item",
+        "template_milestone",
+    )
+    leads = (
+        "project_phase",
+        "milestone",
+        "sub_goal",
+        "concept",
+        "mandate_role",
+        "cost_line",
+        "financing",
+        "resource_line",
+        "activity",
+        "dependency",
+        "stakeholder",
+        "communication_item",
+        "status_report",
+        "status_cost_line",
+        "risk",
+        "log_entry",
+    )
+    # URL argument of the objects whose names do not say their kind
+    kwargs = {
+        "template_phase": {"phase_id": "template_phase"},
+        "template_gate": {"gate_id": "template_gate"},
+        "template_checklist_item": {
+            "item_id": "template_checklist_item",
+            "gate_id": "template_gate",
+        },
+        "template_milestone": {"milestone_id": "template_milestone"},
+        "status_cost_line": {"line_id": "status_cost_line"},
+    }
+    table: dict[str, Page | list[Page]] = {}
+    for kinds, who in ((managers, MANAGERS), (leads, LEAD)):
+        for kind in kinds:
+            extra = kwargs.get(kind, {})
+            table[f"{kind}_create"] = form(who, **extra)
+            table[f"{kind}_edit"] = form(who, **extra)
+            table[f"{kind}_delete"] = action(who, **extra)
+    # a project led by nobody that concerns B only: B's editor contributes, A's does not
+    other = {"project_id": "other_project"}
+    b_contributors = MANAGERS | {"editor_b"}
+    table.update(
+        {
+            "risk_create": [
+                Page(CONTRIBUTORS, CONTRIBUTORS, {}, "A"),
+                Page(b_contributors, b_contributors, other, "B"),
+            ],
+            "log_entry_create": [
+                Page(CONTRIBUTORS, CONTRIBUTORS, {}, "A"),
+                Page(b_contributors, b_contributors, other, "B"),
+            ],
+            # the leader changes every entry, its author (A's editor) their own
+            "log_entry_edit": form(CONTRIBUTORS),
+            "log_entry_delete": action(CONTRIBUTORS),
+            "checklist_item_tick": action(LEAD),
+            "mandate_edit": form(LEAD),
+            "financing_compute": form(LEAD),
+            "status_report_publish": form(LEAD),  # shown before it is published
+            "project_approvers": form(MANAGERS),
+            "meeting_presence": action(MANAGERS),
+            "phase_model_copy": form(MANAGERS),
+            "phase_model_install": action(MANAGERS),
+        }
+    )
+    # deleting these asks first (what goes with them): a page, then the button
+    for kind in (
+        "checklist_item",
+        "gate",
+        "milestone",
+        "phase_model",
+        "programme",
+        "project",
+        "project_phase",
+        "template_checklist_item",
+        "template_gate",
+        "template_milestone",
+        "template_phase",
+    ):
+        who = LEAD if kind in leads else MANAGERS
+        table[f"{kind}_delete"] = form(who, **kwargs.get(kind, {}))
+    for name in ("programme_risk_edit", "programme_risk_delete", "dependency_edit"):
+        del table[name]
+    # a programme's risks are changed on the same pages as a project's, by managers only
+    programme_risk = {"risk_id": "programme_risk"}
+    table["risk_edit"] = [
+        Page(LEAD, LEAD, {}, "project"),
+        Page(MANAGERS, MANAGERS, programme_risk, "programme"),
+    ]
+    table["risk_delete"] = [
+        Page(None, LEAD, {}, "project"),
+        Page(None, MANAGERS, programme_risk, "programme"),
+    ]
     return table
 
 
@@ -224,4 +379,12 @@ PAGES: dict[str, Page | list[Page]] = {
     "cases:assumption_create": form(MANAGERS),
     "cases:assumption_edit": form(MANAGERS),
     "cases:assumption_delete": action(MANAGERS),
+    # --- governance ---------------------------------------------------------------------
+    **{f"governance:{name}": read() for name in GOVERNANCE_READ},
+    "governance:calendar_ics": Page(
+        EVERYONE, None, {"token": "calendar_token"}
+    ),  # the token is the right (the viewer's)
+    # one's own feed token; an empty form names no action: 404
+    "governance:calendar_feed": Page(ALFA, NOBODY),
+    **{f"governance:{name}": page for name, page in governance_changes().items()},
 }

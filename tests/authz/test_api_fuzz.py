@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.authz.conftest import Matrix
-from tests.authz.harness import KIND_OF_ARGUMENT
+from tests.authz.harness import KIND_OF_ARGUMENT, kind_in_path
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
@@ -47,8 +47,10 @@ def wsgi_in_test_transaction(db: None) -> Iterator[None]:
         signals.request_finished.connect(close_old_connections)
 
 
-def real_object(matrix: Matrix, argument: str) -> str | None:
-    kind = KIND_OF_ARGUMENT.get(argument, argument.removesuffix("_id"))
+def real_object(matrix: Matrix, path: str, argument: str) -> str | None:
+    kind = kind_in_path(path, argument) or KIND_OF_ARGUMENT.get(
+        argument, argument.removesuffix("_id")
+    )
     thing = matrix.alfa.things.get(kind)
     return None if thing is None else str(thing.uuid)  # type: ignore[attr-defined]
 
@@ -67,7 +69,7 @@ def test_api_fuzz(case: Any, matrix: Matrix, wsgi_in_test_transaction: None) -> 
         for argument in list(case.path_parameters):
             if argument == "slug":
                 case.path_parameters[argument] = "alfa"
-            elif (value := real_object(matrix, argument)) is not None:
+            elif (value := real_object(matrix, case.path, argument)) is not None:
                 case.path_parameters[argument] = value
     headers = {"Authorization": f"Bearer {matrix.tokens['admin']}"}
     with transaction.atomic():

@@ -41,7 +41,7 @@ def request_of(
     where = path_objects or objects
     url = path
     for argument in arguments(path):
-        value = "alfa" if argument == "slug" else fill(argument, where, {})
+        value = "alfa" if argument == "slug" else fill(argument, where, {}, path)
         url = url.replace("{" + argument + "}", value)
     body = None
     if (method, path) in BODIES:
