@@ -95,8 +95,8 @@ def main(out: Path) -> None:
                 status.append(("status report", url))
     if not status:
         raise SystemExit("No project pages to read.")
-    # Saves and history rows must move together: each save adds one version and one
-    # history row, so (history rows − version) of an installation may not change.
+    # Every save adds a version and at least one history row, so (history rows − version)
+    # of an installation may not fall.
     history = Installation.history.model
     offsets = {}
     for installation in Installation.objects.filter(collaboration__slug=slug, organisation=asker):
