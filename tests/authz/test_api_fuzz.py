@@ -6,7 +6,7 @@ must have a status code the operation documents, and must match the documented s
 
 Each request runs in a savepoint that is rolled back, so one example's delete does not
 starve the next. The number of examples per operation is bounded (``FUZZ_EXAMPLES``,
-default 8) and derandomised, so the run is repeatable and takes a few minutes at most.
+default 5) and derandomised, so the run is repeatable and takes a few minutes at most.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.authz.conftest import Matrix
 from tests.authz.harness import KIND_OF_ARGUMENT, kind_in_path
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
