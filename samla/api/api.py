@@ -25,7 +25,38 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"title": "Detail"}},
+    "required": ["detail"],
+    "title": "Error",
+}
+# Answers any operation may give besides its own: a malformed request body (400) and input
+# that does not validate, in the body or the query string (422). Documented once here so the
+# OpenAPI document tells the truth for every operation.
+COMMON_ERRORS = {
+    "400": "The request could not be read (for example malformed JSON).",
+    "422": "The input does not validate; `detail` says why and nothing is written.",
+}
+
+
+class SamlaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    if status in responses or int(status) in responses:
+                        continue  # the operation documents it itself
+                    responses[int(status)] = {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    }
+        return schema
+
+
+api = SamlaAPI(
     title="Samla API",
     version="1",
     description="Samla's API. Authenticate with a bearer token from your profile page.",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import PlainSerializer, WithJsonSchema, field_validator, model_validator
 
+from samla.api import patching
 from samla.api.enums import enum_schema
 from samla.api.transactions import atomic
 from samla.api.versioning import ConflictOut, VersionIn, VersionOut
@@ -382,7 +383,7 @@ def organisation_update(
     organisation = access_organisation(_access(request, slug), organisation_id, for_change=True)
     check_version(organisation, payload.version)
     return services.organisation_update(
-        organisation=organisation, **payload.dict(exclude_unset=True)
+        organisation=organisation, **patching.changes(Organisation, payload)
     )
 
 
@@ -488,7 +489,7 @@ def cost_sharing_key_update(
     access = _access(request, slug)
     key = access_cost_sharing_key(access, key_id, for_change=True)
     check_version(key, payload.version)
-    fields = payload.dict(exclude_unset=True, exclude={"weights"})
+    fields = patching.changes(CostSharingKey, payload, exclude={"weights"})
     if payload.weights is not None:
         weights = _weights(access.collaboration, payload.weights)
     else:
