@@ -29,12 +29,12 @@ router = Router(tags=["surveys"])
 PREFIX = "/collaborations/{slug}"
 
 
-class RefOut(Schema):
+class ResultRefOut(Schema):
     uuid: UUID
     name: str
 
 
-class CategoryRefOut(Schema):
+class ResultCategoryRefOut(Schema):
     uuid: UUID
     code: str
     name: str
@@ -60,12 +60,12 @@ class StatsOut(Schema):
 
 
 class OrganisationStatsOut(Schema):
-    organisation: RefOut
+    organisation: ResultRefOut
     stats: StatsOut
 
 
 class ProductAnswersOut(Schema):
-    product: RefOut
+    product: ResultRefOut
     evaluated: bool
     stats: StatsOut
     organisations: list[OrganisationStatsOut]
@@ -88,19 +88,19 @@ class FitScoreOut(Schema):
 
 
 class FitOut(Schema):
-    organisation: RefOut | None
-    product: RefOut
+    organisation: ResultRefOut | None
+    product: ResultRefOut
     functional: FitScoreOut | None
     technical: FitScoreOut | None
 
 
 class ResponsesOut(Schema):
-    product: RefOut
+    product: ResultRefOut
     responses: int
 
 
 class CampaignResultsOut(Schema):
-    campaign: RefOut
+    campaign: ResultRefOut
     status: str
     anonymous: bool
     results_accepted_at: datetime.datetime | None
@@ -113,8 +113,8 @@ class CampaignResultsOut(Schema):
 
 
 class ComparisonOut(Schema):
-    category: CategoryRefOut
-    products: list[RefOut]
+    category: ResultCategoryRefOut
+    products: list[ResultRefOut]
     campaigns: list[CampaignResultsOut]
 
 
