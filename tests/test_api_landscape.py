@@ -583,6 +583,7 @@ def test_installation_output(world: World, land: Landscape) -> None:
     )
     response = api(world, "viewer", "GET", f"{ALFA}/installations/{land.inst_a_sak.uuid}")
     assert response.json() == {
+        "version": land.inst_a_sak.version,
         "uuid": str(land.inst_a_sak.uuid),
         "organisation": str(world.org_a.uuid),
         "organisation_name": "A kommune",
@@ -709,6 +710,7 @@ def test_ict_cost_filters(
 def test_ict_cost_output(world: World, land: Landscape) -> None:
     response = api(world, "viewer", "GET", f"{ALFA}/ict-costs/{land.cost_b_investment.uuid}")
     assert response.json() == {
+        "version": land.cost_b_investment.version,
         "uuid": str(land.cost_b_investment.uuid),
         "organisation": str(world.org_b.uuid),
         "organisation_name": "B kommune",
