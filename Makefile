@@ -59,12 +59,21 @@ run: install
 	$(SAMLA) seed_demo --if-empty
 	$(SAMLA) runserver 127.0.0.1:8000
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; a test file stays in one
+# process, so module-scoped worlds are built once). PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= 2
+ifeq ($(PYTEST_WORKERS),0)
+PYTEST_PARALLEL :=
+else
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+endif
+
 test: export SAMLA_TESTING = 1
 test: install chromium
 	$(SAMLA) makemigrations --check --dry-run
 	$(BIN)/ruff check samla tests e2e bench loadtest conftest.py
 	$(BIN)/mypy samla
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_PARALLEL)
 
 lint: python-deps
 	$(BIN)/ruff check samla tests e2e bench loadtest
