@@ -96,3 +96,14 @@ def matrix(django_db_setup: None, django_db_blocker: Any) -> Iterator[Matrix]:
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """schemathesis on pytest 9 gives every operation's test the same node id
+    (``…::test_api_fuzz``, the operation only in ``item.name``); pytest-xdist schedules by
+    node id and would run only the first operation. Put the operation into the id."""
+    for item in items:
+        if type(item).__name__ == "SchemathesisFunction" and not item.nodeid.endswith("]"):
+            operation = item.name.partition("[")[2].removesuffix("]")
+            if operation:
+                item._id = item._id.with_params(operation)  # type: ignore[attr-defined]
