@@ -61,7 +61,15 @@ class SamlaUser(HttpUser):
     username: str | None = None
 
     def _headers(self, path: str) -> dict[str, str]:
-        return {"X-Forwarded-Proto": "https", "Referer": ORIGIN + path, "Origin": ORIGIN}
+        if not hasattr(self, "address"):
+            # Each simulated person has an address of their own (10.x.y.z), as behind a proxy.
+            self.address = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+        return {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": self.address,
+            "Referer": ORIGIN + path,
+            "Origin": ORIGIN,
+        }
 
     def _cookies_over_loopback(self) -> None:
         # The server marks cookies Secure (production settings); loopback is our "TLS".
@@ -130,7 +138,9 @@ class Editor(SamlaUser):
             return
         # The page's own form (the header also has a POST form: log out).
         values, _, _ = read_form(page.text, form_index(page.text, 'class="samla-form'))
-        self.post(self.mine, values, name="installation edit (save)")
+        # 409: someone saved the same installation in between, and the conflict page says
+        # so instead of overwriting; that is the right answer, not an error.
+        self.post(self.mine, values, name="installation edit (save)", expect=(302, 409))
 
     @task(2)
     def register(self) -> None:

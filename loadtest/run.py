@@ -53,6 +53,9 @@ def server_env() -> dict[str, str]:
         "SAMLA_TESTING": "",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
+        # The users come from one address here; the scenario sends each its own in
+        # X-Forwarded-For, as a reverse proxy would, so log-in limits apply per user.
+        "TRUSTED_PROXY_COUNT": "1",
         "SAMLA_VAR_DIR": str(OUT / "var"),
         "PYTHONUNBUFFERED": "1",
     }

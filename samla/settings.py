@@ -150,6 +150,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "samla.organisations.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "samla.organisations.adapters.SocialAccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind a reverse proxy every request comes from the proxy's address; the log-in limits are
+# per client, so say how many proxies add themselves to X-Forwarded-For (0: none, trust no
+# header).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_SESSION_REMEMBER = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
