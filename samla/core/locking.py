@@ -100,8 +100,11 @@ def check_version(obj: models.Model, submitted: int | None) -> None:
         return
     current = (
         type(obj)
-        ._base_manager.select_for_update()
+        # Ordered by pk only: a Meta.ordering through a nullable relation would join it,
+        # and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+        ._base_manager.select_for_update(of=("self",))
         .filter(pk=obj.pk)
+        .order_by("pk")
         .values_list(field, flat=True)
         .first()
     )
