@@ -67,7 +67,6 @@ PAGES: list[tuple[str, str | None, Callable[[World], str], int]] = [
     ("profile", "admin", lambda w: "/profil/", 200),
     ("password-change", "admin", lambda w: "/accounts/password/change/", 200),
     ("mfa", "admin", lambda w: "/accounts/2fa/", 200),
-    ("coming-module", "admin", lambda w: "/s/alfa/kommer/gevinster/", 200),
     ("not-found", "admin", lambda w: "/s/alfa/finnes-ikke/", 404),
     ("not-found-other-collaboration", "outsider", lambda w: "/s/alfa/", 404),
     ("not-found-anonymous", None, lambda w: "/finnes-ikke/", 404),

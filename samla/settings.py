@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samla.cases",
     "samla.governance",
     "samla.portfolio",
+    "samla.benefits",
     "samla.api",
 ]
 

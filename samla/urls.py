@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("samla.surveys.urls")),
     path("", include("samla.cases.urls")),
     path("", include("samla.governance.urls")),
+    path("", include("samla.portfolio.urls")),
+    path("", include("samla.benefits.urls")),
     path("", include("samla.organisations.urls")),
 ]
 

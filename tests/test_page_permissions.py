@@ -51,7 +51,6 @@ GET_PAGES: list[tuple[str, UrlMaker, set[str]]] = [
     ("cost key create", alfa("cost_key_create"), MANAGERS),
     ("cost key edit", alfa("cost_key_edit", **key), MANAGERS),
     ("collaboration settings", alfa("collaboration_edit"), ADMINS),
-    ("coming module", lambda w: reverse("organisations:coming_module", args=["alfa", "gevinster"]), EVERYONE_IN_ALFA),
 ]
 
 

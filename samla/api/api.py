@@ -90,10 +90,12 @@ def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
     )
 
 
+from samla.benefits.api import router as benefits_router  # noqa: E402
 from samla.cases.api import router as cases_router  # noqa: E402
 from samla.governance.api import router as governance_router  # noqa: E402
 from samla.landscape.api import router as landscape_router  # noqa: E402
 from samla.organisations.api import router as organisations_router  # noqa: E402
+from samla.portfolio.api import router as portfolio_router  # noqa: E402
 from samla.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("/", organisations_router)
@@ -101,3 +103,5 @@ api.add_router("/", landscape_router)
 api.add_router("/", surveys_router)
 api.add_router("/", cases_router)
 api.add_router("/", governance_router)
+api.add_router("/", portfolio_router)
+api.add_router("/", benefits_router)

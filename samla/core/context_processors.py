@@ -5,13 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
-
-# Modules of later issues: shown in the menu as "kommer" until built.
-COMING_MODULES = [
-    ("gevinster", _("Gevinster")),
-    ("portefolje", _("Portefølje")),
-]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,7 +18,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "access": access,
         "current_collaboration": access.collaboration if access else user.current_collaboration,
         "my_collaborations": list(collaborations_for_user(user).only("name", "slug")),
-        "coming_modules": COMING_MODULES,
         "landscape_registers": _landscape_registers(),
     }
 

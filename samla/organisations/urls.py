@@ -29,5 +29,4 @@ urlpatterns = [
     path("s/<slug:slug>/fordelingsnokler/<uuid:key_id>/", views.cost_key_detail, name="cost_key_detail"),
     path("s/<slug:slug>/fordelingsnokler/<uuid:key_id>/endre/", views.cost_key_edit, name="cost_key_edit"),
     path("s/<slug:slug>/fordelingsnokler/<uuid:key_id>/slett/", views.cost_key_delete, name="cost_key_delete"),
-    path("s/<slug:slug>/kommer/<slug:module>/", views.coming_module, name="coming_module"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -407,19 +407,6 @@ def cost_key_delete(request: HttpRequest, access: CollaborationAccess, key_id: s
     services.cost_sharing_key_delete(key=key)
     messages.success(request, _("Fordelingsnøkkelen er slettet."))
     return redirect("organisations:cost_key_list", slug=access.collaboration.slug)
-
-
-# --- Modules to come ---------------------------------------------------------------------------
-
-
-@collaboration_view
-def coming_module(request: HttpRequest, access: CollaborationAccess, module: str) -> HttpResponse:
-    from samla.core.context_processors import COMING_MODULES
-
-    names = dict(COMING_MODULES)
-    if module not in names:
-        raise Http404
-    return render(request, "organisations/coming_module.html", {"module_name": names[module]})
 
 
 # --- Own profile and API tokens --------------------------------------------------------------

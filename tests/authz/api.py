@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.authz import api_benefits, api_portfolio
 from tests.authz.objects import Objects
 from tests.authz.rules import ALFA, LOGGED_IN, MANAGERS
 
@@ -153,6 +154,8 @@ OPERATIONS: dict[tuple[str, str], frozenset[str]] = {
     **crud(f"{BODY}/meetings/{{meeting_id}}/agenda-items", "item_id"),
     **crud("decisions", "decision_id"),
     **crud("action-items", "item_id"),
+    **api_portfolio.OPERATIONS,
+    **api_benefits.OPERATIONS,
 }
 
 # Bodies the generator cannot guess, by (method, path).
@@ -176,6 +179,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "kind": "text",
         "text": "Matrise",
     },
+    **api_portfolio.BODIES,
+    **api_benefits.BODIES,
 }
 
 

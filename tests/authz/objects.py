@@ -211,12 +211,28 @@ def build_objects(
     )
 
     build_governance(objects, own, other, leader=leader, author=author, subscriber=subscriber)
+    build_portfolio(objects, own, other)
+    build_benefits(objects, own, other, owner=leader)
 
     # Someone's API token, to revoke.
     things["api_token"] = organisation_services.api_token_create(
         user=manager, name=f"Nøkkel {mark}"
     )[0]
     return objects
+
+
+def build_portfolio(objects: Objects, own: Organisation, other: Organisation) -> None:
+    from tests.authz.objects_portfolio import build_portfolio as build
+
+    build(objects, own, other)
+
+
+def build_benefits(
+    objects: Objects, own: Organisation, other: Organisation, *, owner: User
+) -> None:
+    from tests.authz.objects_benefits import build_benefits as build
+
+    build(objects, own, other, owner=owner)
 
 
 def build_governance(

@@ -9,6 +9,12 @@ organisation every per-organisation object belongs to), ``editor_b``, ``viewer``
 
 from __future__ import annotations
 
+from tests.authz import (
+    pages_benefits_register,
+    pages_benefits_reports,
+    pages_portfolio_proposals,
+    pages_portfolio_scenarios,
+)
 from tests.authz.objects import REGISTER_OBJECTS
 from tests.authz.rules import (
     ADMINS,
@@ -286,7 +292,6 @@ PAGES: dict[str, Page | list[Page]] = {
     "organisations:collaboration_create": form(NOBODY),  # superusers only
     "organisations:collaboration_edit": form(ADMINS),
     "organisations:dashboard": read(),
-    "organisations:coming_module": Page(ALFA, None, {"module": "=gevinster"}),
     "organisations:organisation_list": read(),
     "organisations:organisation_detail": read(),
     "organisations:organisation_create": form(MANAGERS),
@@ -387,4 +392,9 @@ PAGES: dict[str, Page | list[Page]] = {
     # one's own feed token; an empty form names no action: 404
     "governance:calendar_feed": Page(ALFA, NOBODY),
     **{f"governance:{name}": page for name, page in governance_changes().items()},
+    # --- portfolio and benefits (a file per part, so that each can grow on its own) -----
+    **pages_portfolio_proposals.PAGES,
+    **pages_portfolio_scenarios.PAGES,
+    **pages_benefits_register.PAGES,
+    **pages_benefits_reports.PAGES,
 }

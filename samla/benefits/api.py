@@ -1,0 +1,7 @@
+"""The benefits API: the same access helpers and services as the pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["benefits"])

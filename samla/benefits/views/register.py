@@ -1,0 +1,7 @@
+"""Benefit pages: register (see samla/benefits/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""Portfolio pages: criteria (see samla/portfolio/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
