@@ -67,13 +67,20 @@ class BenefitStatus(models.TextChoices):
 class Benefit(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="benefits"
+        Collaboration,
+        verbose_name=_("samarbeid"),
+        on_delete=models.CASCADE,
+        related_name="benefits",
     )
     code = models.CharField(_("nummer"), max_length=30, blank=True)
     title = models.CharField(_("tittel"), max_length=300)
     description = models.TextField(_("beskrivelse"), blank=True)
-    benefit_class = models.CharField(_("gevinstklasse"), max_length=20, choices=BenefitClass.choices)
-    kind = models.CharField(_("type"), max_length=20, choices=BenefitKind.choices, default=BenefitKind.DIRECT)
+    benefit_class = models.CharField(
+        _("gevinstklasse"), max_length=20, choices=BenefitClass.choices
+    )
+    kind = models.CharField(
+        _("type"), max_length=20, choices=BenefitKind.choices, default=BenefitKind.DIRECT
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=BenefitStatus.choices, default=BenefitStatus.IDENTIFIED
     )
@@ -81,23 +88,42 @@ class Benefit(Versioned):
         USER, verbose_name=_("gevinsteier"), on_delete=models.PROTECT, related_name="owned_benefits"
     )
     responsible = models.ForeignKey(
-        USER, verbose_name=_("gevinstansvarlig"), null=True, blank=True, on_delete=models.SET_NULL,
+        USER,
+        verbose_name=_("gevinstansvarlig"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="benefits_responsible_for",
     )
     organisations = models.ManyToManyField(
-        Organisation, verbose_name=_("organisasjoner gevinsten tilfaller"), blank=True, related_name="benefits"
+        Organisation,
+        verbose_name=_("organisasjoner gevinsten tilfaller"),
+        blank=True,
+        related_name="benefits",
     )
     project = models.ForeignKey(
-        "governance.Project", verbose_name=_("prosjekt"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="benefits",
+        "governance.Project",
+        verbose_name=_("prosjekt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="benefits",
     )
     programme = models.ForeignKey(
-        "governance.Programme", verbose_name=_("program"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="benefits",
+        "governance.Programme",
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="benefits",
     )
     case_line = models.ForeignKey(
-        "cases.Line", verbose_name=_("linje i business case"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="benefits",
+        "cases.Line",
+        verbose_name=_("linje i business case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="benefits",
     )
     preconditions = models.TextField(_("forutsetninger for realisering"), blank=True)
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
@@ -109,11 +135,16 @@ class Benefit(Versioned):
         ordering = ["collaboration", "code", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["collaboration", "title"], name="benefit_title_unique",
-                violation_error_message=_("Samarbeidet har allerede en gevinst med denne tittelen."),
+                fields=["collaboration", "title"],
+                name="benefit_title_unique",
+                violation_error_message=_(
+                    "Samarbeidet har allerede en gevinst med denne tittelen."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["collaboration", "code"], condition=~Q(code=""), name="benefit_code_unique",
+                fields=["collaboration", "code"],
+                condition=~Q(code=""),
+                name="benefit_code_unique",
                 violation_error_message=_("Nummeret er allerede i bruk."),
             ),
         ]
@@ -148,7 +179,9 @@ FREQUENCY_MONTHS = {
 
 class Indicator(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    benefit = models.ForeignKey(Benefit, verbose_name=_("gevinst"), on_delete=models.CASCADE, related_name="indicators")
+    benefit = models.ForeignKey(
+        Benefit, verbose_name=_("gevinst"), on_delete=models.CASCADE, related_name="indicators"
+    )
     name = models.CharField(_("indikator"), max_length=300)
     unit = models.CharField(_("enhet"), max_length=20, choices=Unit.choices)
     custom_unit = models.CharField(_("egen enhet"), max_length=40, blank=True)
@@ -156,12 +189,21 @@ class Indicator(Versioned):
     baseline_date = models.DateField(_("nullpunkt (dato)"))
     target_value = models.DecimalField(_("mål (verdi)"), max_digits=18, decimal_places=4)
     target_date = models.DateField(_("mål (dato)"))
-    frequency = models.CharField(_("måles"), max_length=20, choices=Frequency.choices, default=Frequency.QUARTERLY)
+    frequency = models.CharField(
+        _("måles"), max_length=20, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
     method = models.TextField(_("målemetode"), blank=True)
     data_source = models.CharField(_("datakilde"), max_length=300, blank=True)
     kroner_per_unit = models.DecimalField(
-        _("kroner per enhet"), max_digits=14, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE,
-        help_text=_("Gjør målte verdier om til kroner for plan mot faktisk. Tom for kroner (1) og ikke-prissatte."),
+        _("kroner per enhet"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text=_(
+            "Gjør målte verdier om til kroner for plan mot faktisk. Tom for kroner (1) og ikke-prissatte."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("rekkefølge"), default=0)
     history = HistoricalRecords()
@@ -172,19 +214,23 @@ class Indicator(Versioned):
         ordering = ["benefit", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["benefit", "name"], name="indicator_name_unique",
+                fields=["benefit", "name"],
+                name="indicator_name_unique",
                 violation_error_message=_("Gevinsten har allerede en indikator med dette navnet."),
             ),
             models.CheckConstraint(
-                condition=~Q(target_value=F("baseline_value")), name="indicator_target_differs_from_baseline",
+                condition=~Q(target_value=F("baseline_value")),
+                name="indicator_target_differs_from_baseline",
                 violation_error_message=_("Målet kan ikke være lik nullpunktet."),
             ),
             models.CheckConstraint(
-                condition=Q(target_date__gt=F("baseline_date")), name="indicator_target_after_baseline",
+                condition=Q(target_date__gt=F("baseline_date")),
+                name="indicator_target_after_baseline",
                 violation_error_message=_("Måldatoen må være etter nullpunktets dato."),
             ),
             models.CheckConstraint(
-                condition=~Q(unit="custom") | ~Q(custom_unit=""), name="indicator_custom_unit_named",
+                condition=~Q(unit="custom") | ~Q(custom_unit=""),
+                name="indicator_custom_unit_named",
                 violation_error_message=_("Skriv navnet på enheten."),
             ),
         ]
@@ -220,7 +266,8 @@ class IndicatorTarget(Versioned):
         ordering = ["indicator", "date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "date"], name="indicator_target_one_per_date",
+                fields=["indicator", "date"],
+                name="indicator_target_one_per_date",
                 violation_error_message=_("Indikatoren har allerede et delmål på denne datoen."),
             )
         ]
@@ -229,17 +276,30 @@ class IndicatorTarget(Versioned):
 class Measurement(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="measurements"
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisasjon"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="benefit_measurements", help_text=_("Tom: målt for hele gevinsten."),
+        Organisation,
+        verbose_name=_("organisasjon"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="benefit_measurements",
+        help_text=_("Tom: målt for hele gevinsten."),
     )
     measured_on = models.DateField(_("målt dato"))
     value = models.DecimalField(_("verdi"), max_digits=18, decimal_places=4)
     comment = models.TextField(_("kommentar"), blank=True)
     measured_by = models.ForeignKey(
-        USER, verbose_name=_("målt av"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=_("målt av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
     history = HistoricalRecords()
@@ -271,17 +331,28 @@ class ReminderSent(models.Model):
 class BenefitMap(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     collaboration = models.ForeignKey(
-        Collaboration, verbose_name=_("samarbeid"), on_delete=models.CASCADE, related_name="benefit_maps"
+        Collaboration,
+        verbose_name=_("samarbeid"),
+        on_delete=models.CASCADE,
+        related_name="benefit_maps",
     )
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
     programme = models.ForeignKey(
-        "governance.Programme", verbose_name=_("program"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="benefit_maps",
+        "governance.Programme",
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="benefit_maps",
     )
     project = models.ForeignKey(
-        "governance.Project", verbose_name=_("prosjekt"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="benefit_maps",
+        "governance.Project",
+        verbose_name=_("prosjekt"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="benefit_maps",
     )
     history = HistoricalRecords()
 
@@ -291,12 +362,18 @@ class BenefitMap(Versioned):
         ordering = ["collaboration", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["collaboration", "name"], name="benefit_map_name_unique",
-                violation_error_message=_("Samarbeidet har allerede et gevinstkart med dette navnet."),
+                fields=["collaboration", "name"],
+                name="benefit_map_name_unique",
+                violation_error_message=_(
+                    "Samarbeidet har allerede et gevinstkart med dette navnet."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(programme__isnull=True) | Q(project__isnull=True), name="benefit_map_one_owner",
-                violation_error_message=_("Et gevinstkart hører til et program eller et prosjekt, ikke begge."),
+                condition=Q(programme__isnull=True) | Q(project__isnull=True),
+                name="benefit_map_one_owner",
+                violation_error_message=_(
+                    "Et gevinstkart hører til et program eller et prosjekt, ikke begge."
+                ),
             ),
         ]
 
@@ -318,17 +395,27 @@ NODE_COLUMNS: tuple[str, ...] = tuple(NodeKind.values)
 
 class MapNode(Versioned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    map = models.ForeignKey(BenefitMap, verbose_name=_("gevinstkart"), on_delete=models.CASCADE, related_name="nodes")
+    map = models.ForeignKey(
+        BenefitMap, verbose_name=_("gevinstkart"), on_delete=models.CASCADE, related_name="nodes"
+    )
     kind = models.CharField(_("type"), max_length=20, choices=NodeKind.choices)
     title = models.CharField(_("tekst"), max_length=300)
     description = models.TextField(_("beskrivelse"), blank=True)
     benefit = models.ForeignKey(
-        Benefit, verbose_name=_("gevinst i registeret"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="map_nodes",
+        Benefit,
+        verbose_name=_("gevinst i registeret"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="map_nodes",
     )
     project = models.ForeignKey(
-        "governance.Project", verbose_name=_("leveres av prosjekt"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="benefit_map_nodes",
+        "governance.Project",
+        verbose_name=_("leveres av prosjekt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="benefit_map_nodes",
     )
     order = models.PositiveSmallIntegerField(_("rekkefølge"), default=0)
     history = HistoricalRecords()
@@ -346,9 +433,15 @@ class MapLink(Versioned):
     """``source`` leads to ``target`` (a challenge to an objective, a change to a benefit …)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    map = models.ForeignKey(BenefitMap, verbose_name=_("gevinstkart"), on_delete=models.CASCADE, related_name="links")
-    source = models.ForeignKey(MapNode, verbose_name=_("fra"), on_delete=models.CASCADE, related_name="links_out")
-    target = models.ForeignKey(MapNode, verbose_name=_("til"), on_delete=models.CASCADE, related_name="links_in")
+    map = models.ForeignKey(
+        BenefitMap, verbose_name=_("gevinstkart"), on_delete=models.CASCADE, related_name="links"
+    )
+    source = models.ForeignKey(
+        MapNode, verbose_name=_("fra"), on_delete=models.CASCADE, related_name="links_out"
+    )
+    target = models.ForeignKey(
+        MapNode, verbose_name=_("til"), on_delete=models.CASCADE, related_name="links_in"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -356,11 +449,13 @@ class MapLink(Versioned):
         verbose_name_plural = _("koblinger i gevinstkart")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "target"], name="map_link_once",
+                fields=["source", "target"],
+                name="map_link_once",
                 violation_error_message=_("Koblingen finnes allerede."),
             ),
             models.CheckConstraint(
-                condition=~Q(source=F("target")), name="map_link_not_to_itself",
+                condition=~Q(source=F("target")),
+                name="map_link_not_to_itself",
                 violation_error_message=_("Et element kan ikke kobles til seg selv."),
             ),
         ]
