@@ -713,3 +713,22 @@ def proposal_start_project(
     proposal.status = ProposalStatus.STARTED
     proposal.save(update_fields=["project", "status"])
     return proposal
+
+
+# --- proposal pages -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scores_set(
+    *, proposal: Proposal, rows: Iterable[tuple[Criterion, int | None, str]]
+) -> list[Score]:
+    """All of a proposal's scores at once: (criterion, score or None, rationale) per
+    criterion; None removes the criterion's score (not assessed)."""
+    saved = []
+    for criterion, score, rationale in rows:
+        if score is None:
+            _same_collaboration(proposal.collaboration_id, criterion=criterion)
+            Score.objects.filter(proposal=proposal, criterion=criterion).delete()
+        else:
+            saved.append(score_set(proposal=proposal, criterion=criterion, score=score, rationale=rationale))
+    return saved
