@@ -1,0 +1,297 @@
+"""Reads of the benefit register: each indicator's progress against its trajectory and the
+register with the worst first. The arithmetic is ``samla.finance.benefits``.
+
+Which measurement counts: an indicator's *latest* measurement is the one with the latest date;
+on the same day a measurement for the whole benefit (no organisation) comes before an
+organisation's, then the most recently entered. The status is judged at that date (see
+``STATUS_RULE``); the next measurement is due a frequency's worth of months after it (after
+the baseline when nothing is measured yet), and is *overdue* once that day has passed while
+the benefit is still being pursued (not realised, not abandoned).
+
+``benefits_with_progress`` runs a fixed number of queries however many benefits, indicators
+and measurements there are: it prefetches each indicator's latest measurement only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from samla.benefits.models import (
+    FREQUENCY_MONTHS,
+    Benefit,
+    BenefitStatus,
+    Frequency,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+)
+from samla.core.dates import today as current_day
+from samla.finance.benefits import (
+    AT_RISK_MARGIN,
+    ON_TRACK_MARGIN,
+    Assessment,
+    Point,
+    Status,
+    assess,
+    next_due,
+    status_rank,
+)
+from samla.organisations.models import Collaboration, Organisation
+
+STATUS_LABELS = {
+    Status.ON_TRACK: _("I rute"),
+    Status.AT_RISK: _("I faresonen"),
+    Status.BEHIND: _("Bak plan"),
+    Status.NOT_MEASURED: _("Ikke målt"),
+}
+MISSING_INDICATOR_LABEL = _("Mangler indikator")
+# The filter value for benefits with no indicator (``status=`` of benefits_with_progress).
+MISSING_INDICATOR = "missing_indicator"
+# Benefits no longer pursued: no reminders, nothing overdue.
+CLOSED_STATUSES = (BenefitStatus.REALISED, BenefitStatus.ABANDONED)
+
+
+def _status_rule() -> str:
+    return gettext(
+        "Status beregnes på datoen for siste måling. Planen er den rette linjen fra nullpunktet "
+        "gjennom delmålene til målet. Indikatoren er i rute når målt realisering er høyst "
+        "%(on_track)s prosentpoeng bak planen, i faresonen når den er høyst %(at_risk)s "
+        "prosentpoeng bak, og bak plan når den er mer enn %(at_risk)s prosentpoeng bak. "
+        "Realisering = (målt verdi − nullpunkt) / (mål − nullpunkt), der 0 er nullpunktet og "
+        "100 %% er målet."
+    ) % {
+        "on_track": round(ON_TRACK_MARGIN * 100),
+        "at_risk": round(AT_RISK_MARGIN * 100),
+    }
+
+
+STATUS_RULE: Any = lazy(_status_rule, str)()
+
+
+def status_label(status: Status | str | None) -> str:
+    if status is None:
+        return str(MISSING_INDICATOR_LABEL)
+    return str(STATUS_LABELS[Status(status)])
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    latest: Measurement | None
+    assessment: Assessment
+    next_due: datetime.date
+    overdue: bool
+
+    @property
+    def status(self) -> Status:
+        return self.assessment.status
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.assessment.status)
+
+    @property
+    def realisation(self) -> float | None:
+        return self.assessment.realisation
+
+    @property
+    def planned_realisation(self) -> float:
+        return self.assessment.planned_realisation
+
+
+@dataclass
+class BenefitRow:
+    benefit: Benefit
+    indicators: list[IndicatorProgress] = field(default_factory=list)
+    missing_indicator: bool = False
+    worst: Status | None = None  # None when the benefit has no indicator
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.worst)
+
+    @property
+    def overdue(self) -> bool:
+        return any(p.overdue for p in self.indicators)
+
+    @property
+    def sort_rank(self) -> int:
+        return status_rank(self.worst) if self.worst is not None else len(Status)
+
+
+def _latest_first(queryset: QuerySet[Measurement]) -> QuerySet[Measurement]:
+    return queryset.order_by(
+        F("measured_on").desc(), F("organisation_id").asc(nulls_first=True), F("pk").desc()
+    )
+
+
+def _latest_measurements() -> QuerySet[Measurement]:
+    """Each indicator's latest measurement only, with who and for whom."""
+    latest_pk = _latest_first(Measurement.objects.filter(indicator=OuterRef("indicator"))).values(
+        "pk"
+    )[:1]
+    return Measurement.objects.filter(pk=Subquery(latest_pk)).select_related(
+        "organisation", "measured_by"
+    )
+
+
+def _indicator_prefetches(prefix: str = "") -> list[Prefetch[Any]]:
+    return [
+        Prefetch(f"{prefix}targets", queryset=IndicatorTarget.objects.order_by("date")),
+        Prefetch(
+            f"{prefix}measurements", queryset=_latest_measurements(), to_attr="latest_measurements"
+        ),
+    ]
+
+
+def _latest(indicator: Indicator) -> Measurement | None:
+    prefetched = getattr(indicator, "latest_measurements", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    cache = getattr(indicator, "_prefetched_objects_cache", {})
+    if "measurements" in cache:
+        measured: list[Measurement] = list(cache["measurements"])
+        if not measured:
+            return None
+        return min(
+            measured,
+            key=lambda m: (
+                -m.measured_on.toordinal(),
+                m.organisation_id is not None,
+                m.organisation_id or 0,
+                -(m.pk or 0),
+            ),
+        )
+    return (
+        _latest_first(indicator.measurements.all())
+        .select_related("organisation", "measured_by")
+        .first()
+    )
+
+
+def _targets(indicator: Indicator) -> list[IndicatorTarget]:
+    cache = getattr(indicator, "_prefetched_objects_cache", {})
+    if "targets" in cache:
+        return sorted(cache["targets"], key=lambda t: t.date)
+    return list(indicator.targets.order_by("date"))
+
+
+def indicator_progress(
+    indicator: Indicator, *, today: datetime.date | None = None
+) -> IndicatorProgress:
+    """Where ``indicator`` stands. Uses prefetched targets and measurements when present
+    (``latest_measurements`` from this module, or all ``measurements``)."""
+    today = today or current_day()
+    latest = _latest(indicator)
+    baseline = Point(indicator.baseline_date, float(indicator.baseline_value))
+    target = Point(indicator.target_date, float(indicator.target_value))
+    between = [Point(t.date, float(t.value)) for t in _targets(indicator)]
+    measured = Point(latest.measured_on, float(latest.value)) if latest is not None else None
+    assessment = assess(baseline, target, between, measured, today=today)
+    due = next_due(
+        latest.measured_on if latest is not None else None,
+        indicator.baseline_date,
+        FREQUENCY_MONTHS[Frequency(indicator.frequency)],
+    )
+    pursued = indicator.benefit.status not in CLOSED_STATUSES
+    return IndicatorProgress(indicator, latest, assessment, due, pursued and due < today)
+
+
+def register(
+    collaboration: Collaboration,
+    *,
+    organisation: Organisation | None = None,
+    project: Any = None,
+    programme: Any = None,
+    benefit_class: str | None = None,
+    benefit_status: str | None = None,
+) -> QuerySet[Benefit]:
+    """The collaboration's benefits, filtered, with everything the register shows prefetched."""
+    benefits = Benefit.objects.filter(collaboration=collaboration)
+    if organisation is not None:
+        benefits = benefits.filter(organisations=organisation)
+    if project is not None:
+        benefits = benefits.filter(project=project)
+    if programme is not None:
+        benefits = benefits.filter(Q(programme=programme) | Q(project__programme=programme))
+    if benefit_class:
+        benefits = benefits.filter(benefit_class=benefit_class)
+    if benefit_status:
+        benefits = benefits.filter(status=benefit_status)
+    return (
+        benefits.select_related(
+            "owner", "responsible", "project", "programme", "case_line", "collaboration"
+        )
+        .prefetch_related(
+            Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk")),
+            *_indicator_prefetches("indicators__"),
+        )
+        .order_by("code", "title")
+        .distinct()
+    )
+
+
+def benefit_row(benefit: Benefit, *, today: datetime.date | None = None) -> BenefitRow:
+    progress = [indicator_progress(i, today=today) for i in benefit.indicators.all()]
+    worst = min((p.status for p in progress), key=status_rank) if progress else None
+    return BenefitRow(benefit, progress, not progress, worst)
+
+
+def sort_rows(rows: Iterable[BenefitRow]) -> list[BenefitRow]:
+    """Behind plan first, then at risk, not measured, on track, and those with no indicator
+    last (listed all the same); within each, by number and title (a stable sort)."""
+    return sorted(rows, key=lambda row: row.sort_rank)
+
+
+def benefits_with_progress(
+    collaboration: Collaboration,
+    *,
+    status: str | None = None,
+    organisation: Organisation | None = None,
+    project: Any = None,
+    programme: Any = None,
+    benefit_class: str | None = None,
+    today: datetime.date | None = None,
+) -> list[BenefitRow]:
+    """The register with each benefit's indicators assessed, worst first.
+
+    ``status`` filters either on the benefit's own status (a ``BenefitStatus`` value such as
+    ``realising``) or on its worst indicator (a ``Status`` value such as ``behind``, or
+    ``missing_indicator`` for benefits with none). ``programme`` takes the programme's own
+    benefits and those of its projects."""
+    today = today or current_day()
+    benefit_status = status if status in BenefitStatus.values else None
+    rows = [
+        benefit_row(benefit, today=today)
+        for benefit in register(
+            collaboration,
+            organisation=organisation,
+            project=project,
+            programme=programme,
+            benefit_class=benefit_class,
+            benefit_status=benefit_status,
+        )
+    ]
+    if status == MISSING_INDICATOR:
+        rows = [row for row in rows if row.missing_indicator]
+    elif status in {s.value for s in Status}:
+        rows = [row for row in rows if row.worst == status]
+    return sort_rows(rows)
+
+
+def measurements_of(indicator: Indicator) -> QuerySet[Measurement]:
+    """Every measurement of ``indicator``, oldest first, with who measured and for whom."""
+    return (
+        Measurement.objects.filter(indicator=indicator)
+        .select_related("organisation", "measured_by")
+        .order_by("measured_on", F("organisation_id").asc(nulls_first=True), "pk")
+    )
