@@ -1,0 +1,1 @@
+"""Forms of the portfolio pages, one module per area (the same areas as ``views``)."""
