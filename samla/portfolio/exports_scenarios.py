@@ -1,0 +1,99 @@
+"""A scenario as a workbook: the chosen proposals, those left out with the reason, budget
+use per year and each member's share of the spending. Written with ``samla.core.xlsx``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from samla.core.xlsx import Column, add_register_sheet, new_workbook, workbook_bytes
+from samla.portfolio import selectors_scenarios as selectors
+from samla.portfolio.models import Scenario
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+def scenario_xlsx(scenario: Scenario) -> bytes:
+    result = selectors.scenario_result(scenario)
+    workbook = new_workbook()
+    years = result.years if result else []
+    proposal_columns = [
+        Column(_("Nummer"), 10),
+        Column(_("Forslag"), 40, wrap=True),
+        Column(_("Innmeldt av"), 22),
+        Column(_("Verdi"), 10),
+        Column(_("Risiko (1–5)"), 10, "integer"),
+        Column(_("Oppstart"), 10, "integer"),
+        *[Column(str(year), 14, "kroner") for year in years],
+        Column(_("Sum (kr)"), 15, "kroner"),
+    ]
+
+    def proposal_row(row: selectors.ProposalRow) -> list[object]:
+        p = row.proposal
+        return [
+            p.code,
+            p.title,
+            p.sponsor.name,
+            round(row.value, 2),
+            p.risk,
+            row.start,
+            *[_whole(c) for c in row.costs],
+            _whole(row.total),
+        ]
+
+    add_register_sheet(
+        workbook,
+        _("Valgt"),
+        proposal_columns,
+        [proposal_row(r) for r in (result.chosen if result else [])],
+    )
+    add_register_sheet(
+        workbook,
+        _("Utelatt"),
+        [*proposal_columns, Column(_("Hvorfor utelatt"), 60, wrap=True)],
+        [[*proposal_row(r), r.reason] for r in (result.left_out if result else [])],
+    )
+    add_register_sheet(
+        workbook,
+        _("Budsjett per år"),
+        [
+            Column(_("År"), 8, "integer"),
+            Column(_("Budsjett (kr)"), 15, "kroner"),
+            Column(_("Overført fra året før (kr)"), 18, "kroner"),
+            Column(_("Tilgjengelig (kr)"), 15, "kroner"),
+            Column(_("Brukt (kr)"), 15, "kroner"),
+            Column(_("Igjen (kr)"), 15, "kroner"),
+            Column(_("Overføres (kr)"), 15, "kroner"),
+        ],
+        [
+            [
+                b["year"],
+                _whole(b["budget"]),
+                _whole(b["carried_in"]),
+                _whole(b["available"]),
+                _whole(b["used"]),
+                _whole(b["left"]),
+                _whole(b["carried_forward"]),
+            ]
+            for b in (result.budget if result else [])
+        ],
+    )
+    member_columns = [Column(_("Medlem"), 28)]
+    for year in years:
+        member_columns += [
+            Column(_("Bidrag %(year)s (kr)") % {"year": year}, 16, "kroner"),
+            Column(_("Andel av forbruket %(year)s (kr)") % {"year": year}, 18, "kroner"),
+        ]
+    member_columns += [
+        Column(_("Bidrag i alt (kr)"), 16, "kroner"),
+        Column(_("Andel av forbruket i alt (kr)"), 18, "kroner"),
+    ]
+    member_rows = []
+    for member in result.per_member if result else []:
+        cells: list[object] = [member["organisation"].name]
+        for cell in member["cells"]:
+            cells += [_whole(cell["contribution"]), _whole(cell["spent"])]
+        member_rows.append([*cells, _whole(member["contribution"]), _whole(member["spent"])])
+    add_register_sheet(workbook, _("Per medlem"), member_columns, member_rows)
+    return workbook_bytes(workbook)
