@@ -290,3 +290,65 @@ def test_register_runs_a_fixed_number_of_queries(world: World) -> None:
     assert (small_rows, large_rows) == (3, 15)
     assert small == large
     assert large <= 6
+
+
+# --- Demo data ------------------------------------------------------------------------------
+
+
+def test_demo_shows_every_status_links_the_case_and_draws_maps(world: World) -> None:
+    from samla.benefits.demo import DEMO_MAP, seed_demo_benefits
+    from samla.benefits.models import BenefitMap, MapLink, MapNode
+    from samla.cases.demo import seed_demo_cases
+    from samla.governance.demo import seed_demo_governance
+    from samla.organisations.services import cost_sharing_key_create
+
+    cost_sharing_key_create(
+        collaboration=world.alfa,
+        name="30/70",
+        method="fixed_plus_population",
+        fixed_share_percent=Decimal(30),
+    )
+    seed_demo_cases(world.alfa)
+    seed_demo_governance(world.alfa, today=TODAY)
+    made = seed_demo_benefits(world.alfa, today=TODAY)
+    assert len(made) == 9
+    rows = selectors.benefits_with_progress(world.alfa, today=TODAY)
+    worst = {row.benefit.code: row.worst for row in rows}
+    assert worst == {
+        "G1": Status.ON_TRACK,
+        "G2": Status.AT_RISK,
+        "G3": Status.ON_TRACK,
+        "G4": Status.BEHIND,
+        "G5": Status.ON_TRACK,
+        "G6": Status.BEHIND,
+        "G7": Status.AT_RISK,
+        "G8": Status.NOT_MEASURED,
+        "G9": None,
+    }
+    assert [row.benefit.code for row in rows][:2] in (["G4", "G6"], ["G6", "G4"])
+    assert rows[-1].missing_indicator and rows[-1].benefit.code == "G9"
+    by_code = {b.code: b for b in made}
+    assert by_code["G2"].case_line is not None
+    assert by_code["G2"].case_line.kind == "benefit"
+    assert by_code["G3"].case_line is not None
+    assert by_code["G3"].case_line.kind == "time_saving"
+    assert by_code["G1"].project is not None
+    assert by_code["G1"].project.name == "Innføring av e-handel"
+    # Quarterly measurements from 1 January 2026 up to 1 March 2027: four of them.
+    g1 = by_code["G1"].indicators.get()
+    assert [m.measured_on for m in selectors.measurements_of(g1)] == [
+        D(2026, 4, 1),
+        D(2026, 7, 1),
+        D(2026, 10, 1),
+        D(2027, 1, 1),
+    ]
+    assert list(g1.targets.values_list("value", flat=True)) == [Decimal(5)]
+    programme_map = BenefitMap.objects.get(collaboration=world.alfa, name=DEMO_MAP)
+    assert programme_map.programme is not None
+    kinds = set(programme_map.nodes.values_list("kind", flat=True))
+    assert kinds == {"challenge", "objective", "change", "benefit"}
+    assert programme_map.nodes.filter(kind="change", project__isnull=False).count() == 3
+    assert BenefitMap.objects.filter(collaboration=world.alfa).count() == 2
+    counts = (Benefit.objects.count(), MapNode.objects.count(), MapLink.objects.count())
+    seed_demo_benefits(world.alfa, today=TODAY)  # running it again changes nothing
+    assert (Benefit.objects.count(), MapNode.objects.count(), MapLink.objects.count()) == counts

@@ -232,6 +232,9 @@ def seed_demo() -> list[DemoLogin]:
     from samla.governance.demo import seed_demo_governance
 
     seed_demo_governance(knutepunkt)
+    from samla.benefits.demo import seed_demo_benefits
+
+    seed_demo_benefits(knutepunkt)
     return logins
 
 
