@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samla.benefits.selectors_reports import case_version_benefits
 from samla.cases import exports, selectors, services
 from samla.cases.access import (
     access_alternative,
@@ -208,6 +209,7 @@ def _version_page(
         "has_draft": any(not v.is_frozen for v in versions),
         "freeze_form": FreezeForm(),
         "history": history_of(version),
+        "linked_benefits": case_version_benefits(version),
     }
     return render(request, "cases/version_detail.html", context)
 
