@@ -269,7 +269,7 @@ def scenario_result(scenario: Scenario) -> ScenarioResult | None:
         )
         left_out.append(row)
     left_out.sort(key=lambda r: (-r.value, r.proposal.title))
-    roadmap = sorted(chosen, key=lambda r: (r.start or 9999, r.proposal.title))
+    roadmap = sorted(chosen, key=lambda r: (r.start or 9999, -r.value, r.proposal.title))
 
     budgets: list[float] = list(result["budgets"])
     spent: list[float] = list(result["spent"])
