@@ -102,6 +102,9 @@ def test_falling_indicator(world: World) -> None:
     progress = selectors.indicator_progress(indicator, today=TODAY)
     assert progress.status is Status.BEHIND
     assert progress.status_label == "Bak plan"
+    assert progress.kroner is None  # hours with no hourly rate cannot be priced
+    benefits.indicator_update(indicator=indicator, kroner_per_unit=Decimal(650))
+    assert selectors.indicator_progress(indicator, today=TODAY).kroner == 500 * 650
 
 
 def test_not_measured_is_due_a_frequency_after_the_baseline(world: World) -> None:

@@ -41,6 +41,7 @@ from samla.finance.benefits import (
     Point,
     Status,
     assess,
+    monetised,
     next_due,
     status_rank,
 )
@@ -105,6 +106,20 @@ class IndicatorProgress:
     @property
     def planned_realisation(self) -> float:
         return self.assessment.planned_realisation
+
+    @property
+    def kroner(self) -> float | None:
+        """The latest measurement's improvement in kroner (positive toward the target);
+        None when not measured or the indicator cannot be priced."""
+        factor = self.indicator.kroner_factor
+        if self.latest is None or factor is None:
+            return None
+        return monetised(
+            float(self.latest.value),
+            float(self.indicator.baseline_value),
+            float(self.indicator.target_value),
+            float(factor),
+        )
 
 
 @dataclass
