@@ -551,3 +551,66 @@ def test_groups_create_edit_delete(pf: Portfolio) -> None:
         client.post(url("proposal_group_delete", proposal_group_id=group.uuid)).status_code == 302
     )
     assert not ProposalGroup.objects.filter(pk=group.pk).exists()
+
+
+# --- Edit pages saved unchanged -------------------------------------------------------------
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    from django.forms.models import model_to_dict
+
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return {
+        k: sorted(x.pk for x in v) if isinstance(v, list) else v
+        for k, v in model_to_dict(fresh).items()
+        if k not in {"version", "row_version"}
+    }
+
+
+def test_every_edit_page_saved_unchanged_changes_nothing(pf: Portfolio) -> None:
+    """Each field shows what is stored (a select keyed by uuid selects the stored object),
+    and a save of the page as the browser sends it back keeps it."""
+    from loadtest.forms import form_index, read_form
+    from samla.cases import services as cases
+    from samla.landscape.models import SystemCategory
+
+    case = cases.case_create(collaboration=pf.world.alfa, base_year=2027, name="Arkiv-caset")
+    version = case.versions.get()
+    category = SystemCategory.objects.filter(collaboration=pf.world.alfa).order_by("-name").first()
+    services.proposal_update(
+        proposal=pf.mine,
+        contact=pf.world.editor_a,
+        case_version=version,
+        category=category,
+        npv=Decimal(2_500_000),
+        description="Linje 1\nLinje 2",
+    )
+    services.proposal_set_requires(proposal=pf.mine, requires=[pf.approved])
+    pages = [
+        (url("proposal_edit", proposal_id=pf.mine.uuid), pf.mine),
+        (
+            url("proposal_cost_edit", proposal_id=pf.mine.uuid, year=2027),
+            pf.mine.costs.get(year=2027),
+        ),
+        (url("proposal_requires", proposal_id=pf.mine.uuid), pf.mine),
+        (url("criterion_edit", criterion_id=pf.criteria[1].uuid), pf.criteria[1]),
+        (url("proposal_group_edit", proposal_group_id=pf.group.uuid), pf.group),
+    ]
+    client = pf.client("admin")
+    problems = []
+    for address, obj in pages:
+        before = _snapshot(obj)
+        html = text(client.get(address))
+        values, _, _ = read_form(html, form_index(html, 'class="samla-form'))
+        data: dict[str, list[str]] = {}
+        for name, value in values:
+            data.setdefault(name, []).append(value)
+        response = client.post(address, data)
+        if response.status_code != 302:
+            problems.append(f"{address}: {response.status_code}")
+            continue
+        after = _snapshot(obj)
+        changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
+        if changed:
+            problems.append(f"{address}: {changed}")
+    assert not problems, "\n".join(problems)
