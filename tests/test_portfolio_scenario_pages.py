@@ -538,3 +538,29 @@ def test_xlsx_has_the_real_figures(portfolio: Portfolio) -> None:
     assert budget[0][:5] == (2027, 4_000_000, 0, 4_000_000, 2_500_000)
     members = {row[0]: row for row in workbook["Per medlem"].iter_rows(min_row=2, values_only=True)}
     assert members["B kommune"][1:3] == (3_000_000, 1_875_000)
+
+
+# --- Demo data ----------------------------------------------------------------------------------
+
+
+def test_demo_portfolio_has_two_solved_scenarios_one_decided_and_loads_once(world: World) -> None:
+    from samla.portfolio.demo import seed_demo_portfolio
+    from samla.portfolio.models import PotYear
+
+    full, tight = seed_demo_portfolio(world.alfa, user=world.admin)
+    assert (
+        seed_demo_portfolio(world.alfa)
+        and Proposal.objects.filter(collaboration=world.alfa).count() == 13
+    )
+    assert PotYear.objects.filter(collaboration=world.alfa).count() == 5
+    assert full.decision is not None and full.result is not None and tight.result is not None
+    assert full.result["optimal"] and tight.result["optimal"]
+    # the board chose something, and left something out for want of money
+    assert 0 < len(full.result["chosen"]) < 13
+    codes = {reason["code"] for reason in tight.result["left_out"].values()}
+    assert "budget" in codes and "excluded_by" in codes
+    assert tight.result["value"] < full.result["value"]
+    page = world.client_for("viewer").get(url("scenario_detail", scenario_id=full.uuid))
+    assert page.status_code == 200
+    frontier = world.client_for("viewer").get(url("scenario_frontier", scenario_id=full.uuid))
+    assert all(point.value is not None for point in frontier.context["points"][3:])

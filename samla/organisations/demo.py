@@ -235,6 +235,9 @@ def seed_demo() -> list[DemoLogin]:
     from samla.benefits.demo import seed_demo_benefits
 
     seed_demo_benefits(knutepunkt)
+    from samla.portfolio.demo import seed_demo_portfolio
+
+    seed_demo_portfolio(asker, user=admin)
     return logins
 
 
