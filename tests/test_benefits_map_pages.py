@@ -40,6 +40,10 @@ class Maps:
 
 @pytest.fixture
 def maps(world: World) -> Maps:
+    return build_maps(world)
+
+
+def build_maps(world: World) -> Maps:
     programme = gov.programme_create(collaboration=world.alfa, name="Digitalt fellesskap")
     project = gov.project_create(
         collaboration=world.alfa,
