@@ -119,7 +119,9 @@ def test_objects_of_another_collaboration_are_not_found(
             body
             and BETA_MARK not in json.dumps(body)
             and any(
-                str(getattr(o, "uuid", "")) in json.dumps(body) for o in matrix.beta.things.values()
+                str(o.uuid) in json.dumps(body)
+                for o in matrix.beta.things.values()
+                if getattr(o, "uuid", None)  # rows without a uuid of their own name nothing
             )
         ):
             tries.append((url, body))
