@@ -17,7 +17,9 @@ from django.apps import apps
 from conftest import World
 from samla.benefits import services
 from samla.benefits.models import Benefit, BenefitMap, Indicator, MapLink, MapNode, Measurement
+from samla.cases.models import Line
 from tests.test_api_organisations import call, token_for
+from tests.test_benefits_plan_vs_actual import build_realisation
 
 P = "/collaborations/alfa"
 READERS = ("admin", "office", "editor_a", "editor_b", "viewer")
@@ -582,3 +584,55 @@ def test_managers_draw_benefit_maps_others_read_them(world: World, ben: Ben) -> 
     )
     assert as_(ben, "office", "DELETE", benefit_map).status_code == 204
     assert not BenefitMap.objects.filter(uuid=shown["uuid"]).exists()
+
+
+# --- Plan versus actual with the business case -------------------------------------------------
+
+
+def test_plan_versus_actual_from_the_approved_business_case(world: World, ben: Ben) -> None:
+    # See tests/test_benefits_plan_vs_actual.py: 400 hours a year at 650 kr in 2027–2028,
+    # split a quarter to A and three quarters to B; measured 227 500 kr in 2027, 195 000 in 2028.
+    realisation = build_realisation(world)
+    path = f"{P}/benefits/{realisation.benefit.uuid}/plan-vs-actual"
+    answer = as_(ben, "viewer", "GET", path).json()
+    assert answer["case_line"] == str(realisation.line.uuid)
+    assert answer["case_version"] == str(realisation.version.uuid)
+    assert answer["plan_counts"] is True and answer["priced"] is True
+    assert answer["years"] == [2027, 2028]
+    assert [(t["year"], t["plan"], t["actual"]) for t in answer["totals"]] == [
+        (2027, "260000.00", "227500.00"),
+        (2028, "260000.00", "195000.00"),
+    ]
+    rows = {row["name"]: row for row in answer["organisations"]}
+    assert rows["A kommune"]["years"][0]["plan"] == "65000.00"
+    assert rows["A kommune"]["years"][0]["actual"] == "162500.00"
+    assert rows["Felles"]["actual"] == "65000.00"
+    # A benefit without a case line has no plan, and says so.
+    bare = as_(ben, "viewer", "GET", f"{P}/benefits/{ben.benefit.uuid}/plan-vs-actual").json()
+    assert bare["plan_counts"] is False and bare["plan"] is None
+    assert any("ikke koblet til en linje" in note for note in bare["notes"])
+    refused(ben, "outsider", "GET", path, None, status=404)
+
+
+def test_a_benefit_is_linked_to_a_monetised_business_case_line(world: World, ben: Ben) -> None:
+    realisation = build_realisation(world)
+    body = {
+        "title": "Koblet til business case",
+        "benefit_class": "capacity",
+        "owner": str(world.editor_b.uuid),
+        "case_line": str(realisation.line.uuid),
+    }
+    response = as_(ben, "office", "POST", f"{P}/benefits", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["case_line"] == str(realisation.line.uuid)
+    operating = Line.objects.get(
+        alternative__version=realisation.version, kind="operating", alternative__name="Nytt system"
+    )
+    answer = refused(
+        ben,
+        "office",
+        "POST",
+        f"{P}/benefits",
+        {**body, "title": "Drift", "case_line": str(operating.uuid)},
+    )
+    assert "prissatt gevinst eller spart tid" in answer["detail"]

@@ -21,7 +21,7 @@ from ninja import Field, Router, Schema, Status
 from samla.api.transactions import atomic
 from samla.api.versioning import CURRENT, EDITED
 from samla.benefits import access as rights
-from samla.benefits import services
+from samla.benefits import selectors_reports, services
 from samla.benefits.api_common import (
     BENEFIT,
     INDICATOR,
@@ -387,3 +387,81 @@ crud(
         "delete": "Whoever may measure for the measurement's organisation.",
     },
 )
+
+
+# --- Plan versus actual ------------------------------------------------------------------------
+
+
+class BenefitPlanYear(Schema):
+    year: int
+    plan: DecimalString | None
+    actual: DecimalString | None
+    difference: DecimalString | None = Field(description="actual − plan (kroner)")
+
+
+class BenefitPlanOrganisation(Schema):
+    name: str = Field(description="The organisation, or «Felles» for the whole benefit.")
+    plan: DecimalString | None
+    actual: DecimalString | None
+    years: list[BenefitPlanYear]
+
+
+class BenefitPlanVersusActualOut(Schema):
+    benefit: UUID
+    case_line: UUID | None
+    case_version: UUID | None
+    plan_counts: bool = Field(
+        description="The line belongs to an approved (frozen) version: only then is it a plan."
+    )
+    rate: DecimalString | None = Field(description="Kroner an hour, for a time saving line.")
+    priced: bool = Field(description="The benefit has an indicator that can be made kroner.")
+    years: list[int]
+    plan: DecimalString | None
+    actual: DecimalString | None
+    totals: list[BenefitPlanYear]
+    organisations: list[BenefitPlanOrganisation]
+    notes: list[str]
+
+
+def _year(cell: Any) -> dict[str, Any]:
+    return {
+        "year": cell.year,
+        "plan": cell.plan,
+        "actual": cell.actual,
+        "difference": cell.difference,
+    }
+
+
+@router.get(
+    f"{BENEFIT.path}/plan-vs-actual",
+    response={200: BenefitPlanVersusActualOut, **READ_ERRORS},
+)
+def benefit_plan_vs_actual(request: HttpRequest, slug: str, benefit_id: UUID) -> Any:
+    """Plan against actual in kroner per year and per organisation: the plan from the linked
+    business-case line of an approved version (split by its cost-sharing key), the actual
+    from the latest measurement in each year of every priced indicator."""
+    access = collaboration_access(request, slug)
+    benefit = rights.access_benefit(access, benefit_id)
+    pva = selectors_reports.benefit_plan_versus_actual(benefit)
+    return {
+        "benefit": benefit.uuid,
+        "case_line": pva.line.uuid if pva.line is not None else None,
+        "case_version": pva.version.uuid if pva.version is not None else None,
+        "plan_counts": pva.plan_counts,
+        "rate": pva.rate,
+        "priced": pva.priced,
+        "years": pva.years,
+        "plan": pva.plan,
+        "actual": pva.actual,
+        "totals": [_year(cell) for cell in pva.totals],
+        "organisations": [
+            {
+                "name": row.name,
+                "plan": row.plan,
+                "actual": row.actual,
+                "years": [_year(cell) for cell in row.cells],
+            }
+            for row in pva.rows
+        ],
+        "notes": [str(note) for note in pva.notes],
+    }

@@ -25,6 +25,7 @@ OPERATIONS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", BENEFIT): ALFA,
     ("PATCH", BENEFIT): CHANGE,
     ("DELETE", BENEFIT): MANAGERS,
+    ("GET", f"{BENEFIT}/plan-vs-actual"): ALFA,
     ("GET", f"{BENEFIT}/indicators"): ALFA,
     ("POST", f"{BENEFIT}/indicators"): CHANGE,
     ("GET", INDICATOR): ALFA,
