@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from samla.benefits import imports, services
@@ -293,9 +294,11 @@ def measurement_import(request: HttpRequest, access: CollaborationAccess) -> Htt
         else:
             result = imports.import_measurements(access, rows, dry_run=False)
             if result.saved:
+                count = len(result.rows)
                 messages.success(
                     request,
-                    _("%(count)s målinger er lagret.") % {"count": len(result.rows)},
+                    ngettext("%(count)s måling er lagret.", "%(count)s målinger er lagret.", count)
+                    % {"count": count},
                 )
                 return redirect("benefits:measurement_import", slug=access.collaboration.slug)
     elif request.method == "POST":
