@@ -564,3 +564,26 @@ def test_demo_portfolio_has_two_solved_scenarios_one_decided_and_loads_once(worl
     assert page.status_code == 200
     frontier = world.client_for("viewer").get(url("scenario_frontier", scenario_id=full.uuid))
     assert all(point.value is not None for point in frontier.context["points"][3:])
+
+
+def test_saving_the_edit_form_unchanged_keeps_the_result(portfolio: Portfolio) -> None:
+    services.scenario_update(scenario=portfolio.scenario, forced_out=[portfolio.iam])
+    scenario = services.scenario_run(scenario=Scenario.objects.get(pk=portfolio.scenario.pk))
+    client = portfolio.client("office")
+    address = url("scenario_edit", scenario_id=scenario.uuid)
+    form = client.get(address).context["form"]
+    data: dict[str, Any] = {"_version": str(scenario.version)}
+    for name, value in form.initial.items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value if isinstance(value, list) else str(value)
+    assert client.post(address, data).status_code == 302
+    again = Scenario.objects.get(pk=scenario.pk)
+    assert (again.result, again.version) == (scenario.result, scenario.version)
+    assert list(again.forced_out.all()) == [portfolio.iam]
+    # a real change clears the result: it no longer answers the settings
+    data["years"] = "1"
+    client.post(address, data)
+    assert Scenario.objects.get(pk=scenario.pk).result is None

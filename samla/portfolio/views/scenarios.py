@@ -102,7 +102,12 @@ def scenario_edit(
     return form_page(
         request,
         form,
-        lambda data: services.scenario_update(scenario=scenario, **form.service_fields()),
+        # Saved unchanged, the scenario keeps its result (an update clears it).
+        lambda data: (
+            services.scenario_update(scenario=scenario, **form.service_fields())
+            if form.has_changed()
+            else scenario
+        ),
         success_url=_url("scenario_detail", scenario),
         title=_("Endre scenarioet %(name)s") % {"name": scenario.name},
         template=FORM_TEMPLATE,
