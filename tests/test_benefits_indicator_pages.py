@@ -319,3 +319,49 @@ def test_editor_cannot_touch_another_organisations_measurement(register: Registe
         == 403
     )
     assert Measurement.objects.filter(pk=other.pk).exists()
+
+
+# --- Saved unchanged, nothing changes --------------------------------------------------------
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    from django.forms.models import model_to_dict
+
+    fresh = type(obj).objects.get(pk=obj.pk)
+    return {
+        key: sorted(x.pk for x in value) if isinstance(value, list) else value
+        for key, value in model_to_dict(fresh).items()
+        if key not in {"version"}
+    }
+
+
+def test_every_edit_page_saved_unchanged_changes_nothing(register: Register) -> None:
+    """Each field shows what is stored (a select keyed by uuid selects the stored object, a
+    number reads back as itself), so a browser's unchanged save changes nothing."""
+    from loadtest.forms import form_index, read_form
+    from samla.benefits.views import indicators
+    from samla.benefits.views import register as register_views
+
+    pages = {
+        "benefit_edit": ("benefit_id", register.licences),  # every relation filled in
+        "indicator_edit": ("indicator_id", register.hours),
+        "measurement_edit": ("measurement_id", register.measurement),
+    }
+    names = {
+        p.name
+        for p in [*register_views.urlpatterns, *indicators.urlpatterns]
+        if p.name and p.name.endswith("_edit")
+    }
+    assert names == set(pages), "an edit page without a round-trip entry"
+    client = register.client("admin")
+    for name, (kwarg, obj) in pages.items():
+        address = url(name, **{kwarg: obj.uuid})
+        before = _snapshot(obj)
+        html = client.get(address).content.decode()
+        values, _radios, _action = read_form(html, form_index(html, 'class="samla-form'))
+        data: dict[str, list[str]] = {}
+        for field, value in values:
+            data.setdefault(field, []).append(value)
+        response = client.post(address, data)
+        assert response.status_code == 302, (name, response.content.decode()[-3000:])
+        assert _snapshot(obj) == before, name
