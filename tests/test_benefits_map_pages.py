@@ -325,3 +325,13 @@ def test_stale_node_edit_gets_the_conflict_page(maps: Maps) -> None:
     assert response.status_code == 409
     maps.change.refresh_from_db()
     assert maps.change.title == "Endret av en annen"
+
+
+def test_project_overview_links_to_its_maps_and_plan(maps: Maps) -> None:
+    html = (
+        maps.world.client_for("viewer")
+        .get(reverse("governance:project_detail", args=["alfa", maps.project.uuid]))
+        .content.decode()
+    )
+    assert f"{url('map_list')}?prosjekt={maps.project.uuid}" in html
+    assert url("project_plan_docx", project_id=maps.project.uuid) in html
