@@ -496,3 +496,46 @@ def test_only_managers_delete_a_benefit(register: Register) -> None:
     response = register.client("office").post(address)
     assert response["Location"] == url("benefit_list")
     assert not Benefit.objects.filter(pk=register.services_benefit.pk).exists()
+
+
+def _count_queries(client: Client, address: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+    return len(queries)
+
+
+def test_register_and_its_xlsx_take_the_same_number_of_queries_for_more_benefits(
+    register: Register,
+) -> None:
+    client = register.client("office")
+    small = {a: _count_queries(client, a) for a in (url("benefit_list"), url("benefit_list_xlsx"))}
+    world = register.world
+    for n in range(6):
+        benefit = services.benefit_create(
+            collaboration=world.alfa,
+            title=f"Ekstra {n}",
+            benefit_class="capacity",
+            owner=world.editor_a,
+            project=register.project,
+            programme=register.programme,
+            organisations=[world.org_a, world.org_b],
+        )
+        indicator = services.indicator_create(
+            benefit=benefit,
+            name="Timer",
+            unit="hours",
+            baseline_value=Decimal(100),
+            baseline_date=D(2026, 1, 1),
+            target_value=Decimal(50),
+            target_date=D(2027, 1, 1),
+        )
+        services.indicator_target_set(indicator=indicator, date=D(2026, 6, 1), value=Decimal(80))
+        for month in (3, 6):
+            services.measurement_create(
+                indicator=indicator, measured_on=D(2026, month, 1), value=Decimal(90)
+            )
+    for address, before in small.items():
+        assert _count_queries(client, address) == before, address
