@@ -242,6 +242,28 @@ def test_query_count_of_the_ranked_list_does_not_grow(pf: Portfolio) -> None:
     assert small == large
 
 
+# session, user, role; proposals, weights, scores, costs; criteria, counts per status;
+# the menu's collaborations, the sponsors of the filter
+RANKED_LIST_QUERIES = 11
+
+
+def test_ranked_list_query_count_is_pinned(pf: Portfolio, django_assert_num_queries: Any) -> None:
+    client = pf.client("viewer")
+    client.get(url("overview"))  # the first visit remembers the collaboration
+    with django_assert_num_queries(RANKED_LIST_QUERIES):
+        assert client.get(url("overview")).status_code == 200
+    for index in range(30):
+        proposal = services.proposal_create(
+            collaboration=pf.world.alfa, title=f"Mange {index}", sponsor=pf.world.org_a
+        )
+        services.proposal_cost_set(proposal=proposal, year=2027, amount=Decimal(10_000 + index))
+        for criterion in pf.criteria:
+            services.score_set(proposal=proposal, criterion=criterion, score=index % 6)
+    with django_assert_num_queries(RANKED_LIST_QUERIES):
+        page = client.get(url("overview"), {"sorter": "value_per_million"})
+    assert "33 forslag" in text(page)
+
+
 # --- Creating and changing ------------------------------------------------------------------
 
 

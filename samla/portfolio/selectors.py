@@ -88,23 +88,27 @@ def proposals(collaboration: Collaboration, chosen: Filter | None = None) -> Que
 def ranked(collaboration: Collaboration, chosen: Filter | None = None) -> list[RankedProposal]:
     """The proposals with weighted value (Σ weight × score / 5 × 100), total cost and hours,
     ranked by value (equal values share a rank), then sorted as ``chosen.sort`` asks.
-    Five queries."""
+    Four queries."""
     chosen = chosen or Filter()
     rows = [RankedProposal(p) for p in proposals(collaboration, chosen)]
     by_pk = {row.proposal.pk: row for row in rows}
     weights = dict(
-        Criterion.objects.filter(collaboration=collaboration).values_list("pk", "weight")
+        Criterion.objects.filter(collaboration=collaboration).order_by().values_list("pk", "weight")
     )
-    for proposal_id, criterion_id, score in Score.objects.filter(
-        proposal__collaboration=collaboration
-    ).values_list("proposal_id", "criterion_id", "score"):
+    for proposal_id, criterion_id, score in (
+        Score.objects.filter(proposal__collaboration=collaboration)
+        .order_by()
+        .values_list("proposal_id", "criterion_id", "score")
+    ):
         row = by_pk.get(proposal_id)
         if row is not None and criterion_id in weights:
             row.value += float(weights[criterion_id]) * score / 5 * 100
             row.scored += 1
-    for proposal_id, year, amount, hours in ProposalCost.objects.filter(
-        proposal__collaboration=collaboration
-    ).values_list("proposal_id", "year", "amount", "hours"):
+    for proposal_id, year, amount, hours in (
+        ProposalCost.objects.filter(proposal__collaboration=collaboration)
+        .order_by()
+        .values_list("proposal_id", "year", "amount", "hours")
+    ):
         row = by_pk.get(proposal_id)
         if row is not None:
             row.cost += amount
@@ -140,6 +144,7 @@ def sort_rows(rows: list[RankedProposal], sort: str) -> list[RankedProposal]:
 def status_counts(collaboration: Collaboration) -> list[tuple[str, str, int]]:
     counts = dict(
         Proposal.objects.filter(collaboration=collaboration)
+        .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
