@@ -5,14 +5,13 @@ number of queries, whatever the number of proposals."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from samla.finance import portfolio as engine
@@ -222,15 +221,6 @@ def scores_of(proposal: Proposal) -> dict[int, Score]:
     return {s.criterion_id: s for s in Score.objects.filter(proposal=proposal)}
 
 
-def total_costs(collaboration: Collaboration) -> dict[int, Decimal]:
-    return dict(
-        ProposalCost.objects.filter(proposal__collaboration=collaboration)
-        .values_list("proposal_id")
-        .annotate(total=Sum("amount"))
-        .values_list("proposal_id", "total")
-    )
-
-
 # --- AHP ------------------------------------------------------------------------------------
 
 
@@ -280,10 +270,3 @@ def ahp_evaluate(items: Sequence[Criterion], matrix: Sequence[Sequence[float]]) 
         return engine.ahp(matrix)
     except engine.PortfolioInputError as exc:
         raise ValidationError({"matrix": [services.ahp_message(exc, items)]}) from exc
-
-
-def group_members(groups_: Sequence[ProposalGroup]) -> dict[int, list[Proposal]]:
-    found: dict[int, list[Proposal]] = defaultdict(list)
-    for group in groups_:
-        found[group.pk] = sorted(group.members.all(), key=lambda p: p.title)
-    return found
