@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -335,3 +336,32 @@ def test_project_overview_links_to_its_maps_and_plan(maps: Maps) -> None:
     )
     assert f"{url('map_list')}?prosjekt={maps.project.uuid}" in html
     assert url("project_plan_docx", project_id=maps.project.uuid) in html
+
+
+@pytest.mark.parametrize("which", ["map", "change", "benefit_node"])
+def test_edit_pages_saved_unchanged_change_nothing(maps: Maps, which: str) -> None:
+    """Saved the way a browser sends the page back: each select shows the stored object."""
+    from django.forms.models import model_to_dict
+
+    from loadtest.forms import form_index, read_form
+
+    obj: Any = maps.benefit_map if which == "map" else getattr(maps, which)
+    address = (
+        url("map_edit", benefit_map_id=obj.uuid)
+        if which == "map"
+        else url("map_node_edit", map_node_id=obj.uuid)
+    )
+
+    def snapshot() -> dict[str, Any]:
+        data = model_to_dict(type(obj).objects.get(pk=obj.pk))
+        return {k: v for k, v in data.items() if k != "version"}
+
+    before = snapshot()
+    client = maps.world.client_for("admin")
+    html = client.get(address).content.decode()
+    values, _, _ = read_form(html, form_index(html, 'class="samla-form'))
+    data: dict[str, list[str]] = {}
+    for field, value in values:
+        data.setdefault(field, []).append(value)
+    assert client.post(address, data).status_code == 302
+    assert snapshot() == before
