@@ -117,6 +117,18 @@ def test_dashboard_page_has_charts_with_tables(data: World) -> None:
     assert reverse("benefits:map_list", kwargs={"slug": "alfa"}) in html
     assert reverse("benefits:plan_list", kwargs={"slug": "alfa"}) in html
     assert "fortsatt er et utkast" in html
+    # each status count links to the register filtered on it
+    register = reverse("benefits:benefit_list", kwargs={"slug": "alfa"})
+    assert f"{register}?indikator=missing_indicator" in html
+    filtered = data.client_for("viewer").get(f"{register}?indikator=behind").content.decode()
+
+    def detail(title: str) -> str:
+        benefit = Benefit.objects.get(title=title)
+        return reverse(
+            "benefits:benefit_detail", kwargs={"slug": "alfa", "benefit_id": benefit.uuid}
+        )
+
+    assert detail("Bak plan") in filtered and detail("I faresonen") not in filtered
 
 
 def test_empty_dashboard(world: World) -> None:
