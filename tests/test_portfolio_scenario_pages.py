@@ -587,3 +587,18 @@ def test_saving_the_edit_form_unchanged_keeps_the_result(portfolio: Portfolio) -
     data["years"] = "1"
     client.post(address, data)
     assert Scenario.objects.get(pk=scenario.pk).result is None
+
+
+def test_history_names_the_forced_proposals(portfolio: Portfolio) -> None:
+    services.scenario_update(scenario=portfolio.scenario, forced_out=[portfolio.iam])
+    html = (
+        portfolio.client("viewer")
+        .get(url("scenario_detail", scenario_id=portfolio.scenario.uuid))
+        .content.decode()
+    )
+    history = html[html.index('id="history-heading"') :]
+    assert (
+        "Felles IAM" in history
+        and "'proposal'" not in history
+        and "&#x27;proposal&#x27;" not in history
+    )

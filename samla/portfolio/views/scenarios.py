@@ -27,7 +27,7 @@ from samla.portfolio import selectors_scenarios as selectors
 from samla.portfolio.access import access_scenario, may_manage_portfolio
 from samla.portfolio.documents.decision_memo import scenario_memo_docx
 from samla.portfolio.forms.scenarios import DecisionChoiceForm, ScenarioForm
-from samla.portfolio.models import Scenario
+from samla.portfolio.models import Proposal, Scenario
 
 P = "s/<slug:slug>/portefolje/scenarioer/"
 S = P + "<uuid:scenario_id>/"
@@ -47,11 +47,42 @@ def _list_url(access: CollaborationAccess) -> str:
 
 
 def _history(scenario: Scenario) -> list[Any]:
-    """The scenario's history without the frozen result itself (it is shown above)."""
+    """The scenario's history without the frozen result itself (it is shown above), and
+    with the forced-in and held-out proposals by title rather than as stored rows."""
     hidden = {str(Scenario._meta.get_field("result").verbose_name)}
+    listed = {
+        str(Scenario._meta.get_field(name).verbose_name) for name in ("forced_in", "forced_out")
+    }
+    entries = history_of(scenario)
+    ids = {
+        row.get("proposal")
+        for entry in entries
+        for change in entry.changes
+        if change.field in listed
+        for value in (change.old, change.new)
+        for row in (value if isinstance(value, list) else [])
+        if isinstance(row, dict)
+    }
+    titles = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+
+    def names(value: Any) -> str:
+        rows = value if isinstance(value, list) else []
+        return ", ".join(
+            sorted(titles.get(r.get("proposal"), "?") for r in rows if isinstance(r, dict))
+        )
+
     return [
-        dataclasses.replace(entry, changes=[c for c in entry.changes if c.field not in hidden])
-        for entry in history_of(scenario)
+        dataclasses.replace(
+            entry,
+            changes=[
+                dataclasses.replace(c, old=names(c.old), new=names(c.new))
+                if c.field in listed
+                else c
+                for c in entry.changes
+                if c.field not in hidden
+            ],
+        )
+        for entry in entries
     ]
 
 

@@ -52,7 +52,7 @@
       },
     };
     option.xAxis = { type: "value", name: data.x, nameLocation: "middle", nameGap: 28, axisLabel: { formatter: short } };
-    option.yAxis = { type: "value", name: data.y };
+    option.yAxis = { type: "value", name: data.y, nameTextStyle: { align: "left" } };
     function size(value) { return 8 + value[2] * 6; }
     option.series = [
       { name: data.chosen, type: "scatter", data: points(true), symbolSize: size },
@@ -65,7 +65,7 @@
     var option = base();
     option.tooltip = { trigger: "axis", renderMode: "richText" };
     option.xAxis = { type: "value", name: data.x, nameLocation: "middle", nameGap: 28, axisLabel: { formatter: short }, scale: true };
-    option.yAxis = { type: "value", name: data.y, scale: true };
+    option.yAxis = { type: "value", name: data.y, scale: true, nameTextStyle: { align: "left" } };
     var series = { name: data.y, type: "line", data: data.points, step: false };
     if (data.current) {
       series.markLine = { symbol: "none", data: [{ xAxis: data.current }], label: { formatter: "" } };
