@@ -365,3 +365,17 @@ def test_every_edit_page_saved_unchanged_changes_nothing(register: Register) -> 
         response = client.post(address, data)
         assert response.status_code == 302, (name, response.content.decode()[-3000:])
         assert _snapshot(obj) == before, name
+
+
+def test_editor_does_not_change_a_measurement_of_the_whole_benefit(register: Register) -> None:
+    whole = services.measurement_create(
+        indicator=register.hours, measured_on=D(2026, 9, 1), value=950
+    )
+    client = register.client("editor_a")
+    assert client.get(url("measurement_edit", measurement_id=whole.uuid)).status_code == 403
+    assert client.post(url("measurement_delete", measurement_id=whole.uuid)).status_code == 403
+    whole.refresh_from_db()
+    assert whole.organisation is None and whole.value == 950
+    body = client.get(url("benefit_detail", benefit_id=register.slow.uuid)).content.decode()
+    assert url("measurement_edit", measurement_id=whole.uuid) not in body
+    assert url("measurement_edit", measurement_id=register.measurement.uuid) in body

@@ -253,8 +253,20 @@ def measurement_organisations(
     return (accrues_to.filter(pk=own) if own is not None else accrues_to.none()), True
 
 
-def may_measure_row(access: CollaborationAccess, measurement: Measurement) -> bool:
-    return may_measure(access, measurement.indicator.benefit, measurement.organisation)
+def may_change_measurement(
+    access: CollaborationAccess, benefit: Benefit, measurement: Measurement
+) -> bool:
+    """Those who change the benefit change all its measurements; an editor who measures for
+    their organisation changes that organisation's measurements only (not those of the whole
+    benefit)."""
+    if may_change_benefit(access, benefit):
+        return True
+    own = access.editable_organisation_id
+    return (
+        own is not None
+        and measurement.organisation_id == own
+        and may_measure(access, benefit, measurement.organisation)
+    )
 
 
 def realisation_decimal(value: float | None) -> Decimal | None:

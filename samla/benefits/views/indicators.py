@@ -35,7 +35,11 @@ from samla.benefits.forms.indicators import (
     MeasurementImportForm,
 )
 from samla.benefits.models import Indicator, IndicatorTarget
-from samla.benefits.selectors_pages import may_import, measurement_organisations
+from samla.benefits.selectors_pages import (
+    may_change_measurement,
+    may_import,
+    measurement_organisations,
+)
 from samla.benefits.views.register import BENEFIT, FORM_TEMPLATE, G, benefit_url
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
@@ -220,11 +224,19 @@ def _plain(value: Any) -> str:
     return format_number(value, decimals)
 
 
+def _require_own_measurement(access: CollaborationAccess, measurement: Any) -> None:
+    """An editor who measures for their organisation changes that organisation's
+    measurements only, not those of the whole benefit."""
+    if not may_change_measurement(access, measurement.indicator.benefit, measurement):
+        raise PermissionDenied(_("Du kan bare endre målinger for din egen organisasjon."))
+
+
 @collaboration_view
 def measurement_edit(
     request: HttpRequest, access: CollaborationAccess, measurement_id: str
 ) -> HttpResponse:
     measurement = access_measurement(access, measurement_id, for_change=True)
+    _require_own_measurement(access, measurement)
     indicator = measurement.indicator
     benefit = indicator.benefit
     organisations, own_only = measurement_organisations(access, benefit)
@@ -260,6 +272,7 @@ def measurement_delete(
     request: HttpRequest, access: CollaborationAccess, measurement_id: str
 ) -> HttpResponse:
     measurement = access_measurement(access, measurement_id, for_change=True)
+    _require_own_measurement(access, measurement)
     indicator = measurement.indicator
     services.measurement_delete(measurement=measurement)
     messages.success(request, _("Målingen er slettet."))

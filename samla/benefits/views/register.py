@@ -114,7 +114,10 @@ def benefit_detail(
                 "progress": progress,
                 "targets": list(indicator.targets.all()),
                 "measurements": [
-                    {"measurement": m, "may_change": may_measure(access, benefit, m.organisation)}
+                    {
+                        "measurement": m,
+                        "may_change": selectors_pages.may_change_measurement(access, benefit, m),
+                    }
                     for m in measurements
                 ],
                 "trajectory": selectors_pages.trajectory(indicator, measurements),
