@@ -51,24 +51,27 @@ def _history(scenario: Scenario) -> list[Any]:
     with the forced-in and held-out proposals by title rather than as stored rows."""
     hidden = {str(Scenario._meta.get_field("result").verbose_name)}
     listed = {
-        str(Scenario._meta.get_field(name).verbose_name) for name in ("forced_in", "forced_out")
+        str(Scenario.forced_in.field.verbose_name),
+        str(Scenario.forced_out.field.verbose_name),
     }
     entries = history_of(scenario)
-    ids = {
-        row.get("proposal")
+    ids: set[int] = {
+        int(row["proposal"])
         for entry in entries
         for change in entry.changes
         if change.field in listed
         for value in (change.old, change.new)
         for row in (value if isinstance(value, list) else [])
-        if isinstance(row, dict)
+        if isinstance(row, dict) and row.get("proposal") is not None
     }
     titles = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
 
     def names(value: Any) -> str:
         rows = value if isinstance(value, list) else []
         return ", ".join(
-            sorted(titles.get(r.get("proposal"), "?") for r in rows if isinstance(r, dict))
+            sorted(
+                titles.get(int(r.get("proposal") or 0), "?") for r in rows if isinstance(r, dict)
+            )
         )
 
     return [
