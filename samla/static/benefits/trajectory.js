@@ -6,6 +6,12 @@
   "use strict";
   var number = new Intl.NumberFormat("nb-NO", { maximumFractionDigits: 2 });
   var dateFormat = new Intl.DateTimeFormat("nb-NO", { day: "2-digit", month: "2-digit", year: "numeric" });
+  var monthFormat = new Intl.DateTimeFormat("nb-NO", { month: "short" });
+
+  function axisDate(value) {
+    var day = new Date(value);
+    return day.getMonth() === 0 && day.getDate() === 1 ? String(day.getFullYear()) : monthFormat.format(day);
+  }
 
   function option(data) {
     var unit = data.unit ? " " + data.unit : "";
@@ -22,7 +28,7 @@
           return p.seriesName + "\n" + dateFormat.format(new Date(p.value[0])) + ": " + number.format(p.value[1]) + unit;
         },
       },
-      xAxis: { type: "time", axisLabel: { hideOverlap: true } },
+      xAxis: { type: "time", axisLabel: { hideOverlap: true, formatter: axisDate } },
       yAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return number.format(v); } } },
       series: [
         { name: data.planned_label, type: "line", data: data.planned, symbol: "circle", lineStyle: { type: "dashed" } },
