@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.authz import harness
 from tests.authz.rules import ALFA, MANAGERS
 
 C = "/api/v1/collaborations/{slug}"
@@ -78,20 +77,3 @@ BODIES: dict[tuple[str, str], Any] = {
         "target": str(o["map_link"].source.uuid),
     },
 }
-
-# An intermediate target is addressed by its date, not by a uuid: the matrix fills the
-# ``{date}`` of a ``…/targets/{date}`` path with the date of the matrix indicator's first
-# intermediate target (1 January 2027).
-_fill = harness.fill
-
-
-def _fill_target_date(
-    argument: str, objects: Any, overrides: dict[str, str] | Any, path: str = ""
-) -> str:
-    if argument == "date" and "/targets/{date}" in path and argument not in overrides:
-        return str(objects["indicator"].targets.order_by("date").first().date.isoformat())
-    return _fill(argument, objects, overrides, path)
-
-
-if getattr(_fill, "__name__", "") != "_fill_target_date":
-    harness.fill = _fill_target_date

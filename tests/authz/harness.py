@@ -53,6 +53,9 @@ PHASE_MODEL_KIND = {
     "milestones": "template_milestone",
 }
 TOKENS = ("personal_token", "open_token", "calendar_token")
+# Arguments that name no object: rows addressed by a date or a year (an indicator's
+# intermediate target of 1 January 2027, a proposal's cost of 2027 in ``objects_*.py``).
+LITERAL_ARGUMENTS = {"date": "2027-01-01", "year": "2027"}
 
 
 def kind_in_path(path: str, argument: str) -> str | None:
@@ -132,6 +135,8 @@ def fill(argument: str, objects: Objects, overrides: dict[str, str] | Any, path:
         return object_id(objects, KIND_OF_ARGUMENT[argument])
     if argument.endswith("_id") and argument[:-3] in objects.things:
         return object_id(objects, argument[:-3])
+    if argument in LITERAL_ARGUMENTS:
+        return LITERAL_ARGUMENTS[argument]
     raise LookupError(f"no value for URL argument {argument!r}: add it to the matrix entry")
 
 
