@@ -104,6 +104,12 @@ def test_ahp_result_with_warning_is_accessible(
     assert "Resultat av sammenligningene (ikke lagret)" in main
     assert "motsier hverandre" in main
     browsing.check_a11y()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bruk vektene").click()
+    main = page.locator("main").inner_text()
+    assert "Dagens vekter kommer fra disse sammenligningene" in main
+    assert "Sammenligningsmatrisen" in main
+    browsing.check_a11y()
 
 
 def test_editor_submits_a_proposal_with_the_keyboard_only(

@@ -181,6 +181,8 @@ def test_manager_applies_ahp_weights_and_readers_see_the_matrix(
     assert Comparison.objects.filter(collaboration=world.alfa).count() == 3
     page = text(world.client_for("viewer").get(url("ahp")))
     assert "Dagens vekter kommer fra disse sammenligningene" in page
+    assert "Sammenligningsmatrisen" in page
+    assert '<td class="samla-num">1/3</td>' in page and '<td class="samla-num">1/5</td>' in page
     a, b, c = criteria
     assert f'<option value="3" selected>«{a.name}»' in page.replace("&laquo;", "«").replace(
         "&raquo;", "»"

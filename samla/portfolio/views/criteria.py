@@ -178,6 +178,11 @@ def ahp(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
             context["current"] = _result_context(items, selectors.ahp_evaluate(items, current))
         except ValidationError:
             context["current"] = None
+        else:
+            context["current_matrix"] = [
+                (criterion, [scale_label(value) for value in row])
+                for criterion, row in zip(items, current, strict=True)
+            ]
     if request.method == "POST" and form.is_valid() and not too_many and len(items) >= 2:
         matrix = form.matrix()
         try:
