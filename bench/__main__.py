@@ -18,7 +18,7 @@ BENCH_DIR = ROOT / "var" / "bench"
 # One module per issue; each has run(only: list[str]) -> dict of figures.
 MODULES = [
     name
-    for name in ("landscape", "finance", "surveys", "governance", "portfolio")
+    for name in ("landscape", "finance", "surveys", "governance", "portfolio", "benefits")
     if (Path(__file__).parent / f"{name}.py").exists()
 ]
 

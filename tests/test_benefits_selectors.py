@@ -280,7 +280,6 @@ def _count(world: World) -> tuple[int, int]:
             for p in row.indicators:
                 if p.latest is not None:
                     str(p.latest.organisation)
-                    str(p.latest.measured_by)
                 p.status_label  # noqa: B018
     return len(rows), len(queries)
 

@@ -27,18 +27,19 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from samla.benefits.models import FREQUENCY_MONTHS, Frequency, Indicator, ReminderSent
+from samla.benefits.models import FREQUENCY_MONTHS, Frequency, Indicator, Measurement, ReminderSent
 from samla.benefits.selectors import CLOSED_STATUSES
 from samla.finance.benefits import next_due
 from samla.organisations.models import User
 
 NOTICE_DAYS = 7
 REPEAT_DAYS = 7
+CHUNK = 500  # indicators fetched per query (SQLite limits the parameters of IN)
 
 
 @dataclass
@@ -72,30 +73,52 @@ def measurement_path(indicator: Indicator) -> str:
 
 def due_indicators(*, today: datetime.date) -> list[DueIndicator]:
     """Indicators of pursued benefits due within the notice period and not reminded of the
-    same due date in the last ``REPEAT_DAYS`` days (nor at all today)."""
-    recent = ReminderSent.objects.filter(
-        sent_on__gt=today - datetime.timedelta(days=REPEAT_DAYS)
-    ).order_by("-sent_on")
-    indicators = (
-        Indicator.objects.exclude(benefit__status__in=CLOSED_STATUSES)
-        .select_related("benefit__collaboration", "benefit__owner", "benefit__responsible")
-        .annotate(last_measured=Max("measurements__measured_on"))
-        .prefetch_related(Prefetch("reminders", queryset=recent, to_attr="recent_reminders"))
-        .order_by("benefit__collaboration__name", "benefit__code", "benefit__title", "order", "pk")
+    same due date in the last ``REPEAT_DAYS`` days (nor at all today).
+
+    Two steps, so that a daily run over thousands of indicators stays quick: the due dates
+    from plain values first, then the full objects of the few that are due."""
+    # A subquery per indicator uses the index on (indicator, date); a join with MAX would
+    # group every measurement.
+    last_measured = (
+        Measurement.objects.filter(indicator=OuterRef("pk"))
+        .order_by("-measured_on")
+        .values("measured_on")[:1]
     )
+    rows = (
+        Indicator.objects.exclude(benefit__status__in=CLOSED_STATUSES)
+        .annotate(last_measured=Subquery(last_measured))
+        .values_list("pk", "baseline_date", "frequency", "last_measured")
+    )
+    recent: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
+    for indicator_id, sent_on, due_on in ReminderSent.objects.filter(
+        sent_on__gt=today - datetime.timedelta(days=REPEAT_DAYS)
+    ).values_list("indicator_id", "sent_on", "due_on"):
+        recent.setdefault(indicator_id, []).append((sent_on, due_on))
     horizon = today + datetime.timedelta(days=NOTICE_DAYS)
-    due: list[DueIndicator] = []
-    for indicator in indicators:
-        last: datetime.date | None = indicator.last_measured  # type: ignore[attr-defined]
-        when = next_due(
-            last, indicator.baseline_date, FREQUENCY_MONTHS[Frequency(indicator.frequency)]
-        )
+    wanted: dict[int, tuple[datetime.date, datetime.date | None]] = {}
+    for pk, baseline_date, frequency, last in rows:
+        when = next_due(last, baseline_date, FREQUENCY_MONTHS[Frequency(frequency)])
         if when > horizon:
             continue
-        reminders: list[ReminderSent] = indicator.recent_reminders  # type: ignore[attr-defined]
-        if any(r.sent_on == today or r.due_on == when for r in reminders):
+        if any(sent_on == today or due_on == when for sent_on, due_on in recent.get(pk, [])):
             continue
-        due.append(DueIndicator(indicator, when, last))
+        wanted[pk] = (when, last)
+    due: list[DueIndicator] = []
+    ids = list(wanted)
+    for start in range(0, len(ids), CHUNK):
+        indicators = Indicator.objects.filter(pk__in=ids[start : start + CHUNK]).select_related(
+            "benefit__collaboration", "benefit__owner", "benefit__responsible"
+        )
+        due.extend(DueIndicator(i, *wanted[i.pk]) for i in indicators)
+    due.sort(
+        key=lambda d: (
+            d.indicator.benefit.collaboration.name,
+            d.indicator.benefit.code,
+            d.indicator.benefit.title,
+            d.indicator.order,
+            d.indicator.pk,
+        )
+    )
     return due
 
 

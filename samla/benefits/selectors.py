@@ -9,7 +9,8 @@ the baseline when nothing is measured yet), and is *overdue* once that day has p
 the benefit is still being pursued (not realised, not abandoned).
 
 ``benefits_with_progress`` runs a fixed number of queries however many benefits, indicators
-and measurements there are: it prefetches each indicator's latest measurement only.
+and measurements there are: it prefetches each indicator's latest measurement only (with its
+organisation; who measured is read through ``measurements_of``).
 """
 
 from __future__ import annotations
@@ -148,55 +149,75 @@ def _latest_first(queryset: QuerySet[Measurement]) -> QuerySet[Measurement]:
     )
 
 
-def _latest_measurements() -> QuerySet[Measurement]:
-    """Each indicator's latest measurement only, with who and for whom."""
-    latest_pk = _latest_first(Measurement.objects.filter(indicator=OuterRef("indicator"))).values(
-        "pk"
-    )[:1]
-    return Measurement.objects.filter(pk=Subquery(latest_pk)).select_related(
-        "organisation", "measured_by"
+def _latest_key(measurement: Measurement) -> tuple[int, bool, int, int]:
+    """Sorts the latest measurement first (see the module's docstring)."""
+    return (
+        -measurement.measured_on.toordinal(),
+        measurement.organisation_id is not None,
+        measurement.organisation_id or 0,
+        -(measurement.pk or 0),
+    )
+
+
+def _on_latest_date() -> QuerySet[Measurement]:
+    """Each indicator's measurements on its latest measurement date (usually one; ties are
+    settled in Python by ``_latest_key``). Comparing with the latest date uses the index on
+    (indicator, date), which is much faster than ordering each indicator's rows."""
+    latest_date = (
+        Measurement.objects.filter(indicator=OuterRef("indicator"))
+        .order_by("-measured_on")
+        .values("measured_on")[:1]
+    )
+    return Measurement.objects.filter(measured_on=Subquery(latest_date)).select_related(
+        "organisation"
     )
 
 
 def _indicator_prefetches(prefix: str = "") -> list[Prefetch[Any]]:
+    """Targets as ``target_list`` and the latest measurements as ``latest_measurements`` on
+    each indicator (lists: no queryset per object)."""
     return [
-        Prefetch(f"{prefix}targets", queryset=IndicatorTarget.objects.order_by("date")),
         Prefetch(
-            f"{prefix}measurements", queryset=_latest_measurements(), to_attr="latest_measurements"
+            f"{prefix}targets",
+            queryset=IndicatorTarget.objects.order_by("date"),
+            to_attr="target_list",
+        ),
+        Prefetch(
+            f"{prefix}measurements", queryset=_on_latest_date(), to_attr="latest_measurements"
         ),
     ]
 
 
+def prefetch_indicators(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """``indicators`` with what ``indicator_progress`` reads, in two more queries."""
+    return indicators.select_related("benefit").prefetch_related(*_indicator_prefetches())
+
+
 def _latest(indicator: Indicator) -> Measurement | None:
     prefetched = getattr(indicator, "latest_measurements", None)
-    if prefetched is not None:
-        return prefetched[0] if prefetched else None
-    cache = getattr(indicator, "_prefetched_objects_cache", {})
-    if "measurements" in cache:
-        measured: list[Measurement] = list(cache["measurements"])
-        if not measured:
-            return None
-        return min(
-            measured,
-            key=lambda m: (
-                -m.measured_on.toordinal(),
-                m.organisation_id is not None,
-                m.organisation_id or 0,
-                -(m.pk or 0),
-            ),
-        )
-    return (
-        _latest_first(indicator.measurements.all())
-        .select_related("organisation", "measured_by")
-        .first()
-    )
+    if prefetched is None:
+        cache = getattr(indicator, "_prefetched_objects_cache", {})
+        if "measurements" not in cache:
+            return (
+                _latest_first(indicator.measurements.all())
+                .select_related("organisation", "measured_by")
+                .first()
+            )
+        prefetched = list(cache["measurements"])
+    return min(prefetched, key=_latest_key) if prefetched else None
 
 
-def _targets(indicator: Indicator) -> list[IndicatorTarget]:
-    cache = getattr(indicator, "_prefetched_objects_cache", {})
-    if "targets" in cache:
-        return sorted(cache["targets"], key=lambda t: t.date)
-    return list(indicator.targets.order_by("date"))
+def _targets(indicator: Indicator) -> list[Point]:
+    """The intermediate targets as points: attached by ``benefits_with_progress``
+    (``target_points``), prefetched (``target_list`` or ``targets``), or queried."""
+    points = getattr(indicator, "target_points", None)
+    if points is not None:
+        return list(points)
+    prefetched = getattr(indicator, "target_list", None)
+    if prefetched is None:
+        cache = getattr(indicator, "_prefetched_objects_cache", {})
+        prefetched = cache["targets"] if "targets" in cache else indicator.targets.all()
+    return [Point(t.date, float(t.value)) for t in prefetched]
 
 
 def indicator_progress(
@@ -208,7 +229,7 @@ def indicator_progress(
     latest = _latest(indicator)
     baseline = Point(indicator.baseline_date, float(indicator.baseline_value))
     target = Point(indicator.target_date, float(indicator.target_value))
-    between = [Point(t.date, float(t.value)) for t in _targets(indicator)]
+    between = _targets(indicator)
     measured = Point(latest.measured_on, float(latest.value)) if latest is not None else None
     assessment = assess(baseline, target, between, measured, today=today)
     due = next_due(
@@ -228,8 +249,16 @@ def register(
     programme: Any = None,
     benefit_class: str | None = None,
     benefit_status: str | None = None,
+    light: bool = False,
 ) -> QuerySet[Benefit]:
-    """The collaboration's benefits, filtered, with everything the register shows prefetched."""
+    """The collaboration's benefits, filtered, with everything the register shows prefetched:
+    owner, responsible, project, programme and business-case line; the organisations; the
+    indicators as ``indicator_list``, each with ``target_list`` and ``latest_measurements``
+    (use ``benefit_row`` or ``indicator_progress`` rather than reading those).
+
+    ``light`` leaves out the collaboration and the intermediate targets, which
+    ``benefits_with_progress`` fills in more cheaply (a register of thousands builds tens
+    of thousands of objects otherwise)."""
     benefits = Benefit.objects.filter(collaboration=collaboration)
     if organisation is not None:
         benefits = benefits.filter(organisations=organisation)
@@ -241,22 +270,49 @@ def register(
         benefits = benefits.filter(benefit_class=benefit_class)
     if benefit_status:
         benefits = benefits.filter(status=benefit_status)
+    related = ["owner", "responsible", "project", "programme", "case_line"]
+    prefetches = _indicator_prefetches("indicator_list__")
+    if not light:
+        related.append("collaboration")
+    else:
+        prefetches = prefetches[1:]  # the latest measurements only
     return (
-        benefits.select_related(
-            "owner", "responsible", "project", "programme", "case_line", "collaboration"
-        )
+        benefits.select_related(*related)
         .prefetch_related(
             Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
-            Prefetch("indicators", queryset=Indicator.objects.order_by("order", "pk")),
-            *_indicator_prefetches("indicators__"),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("order", "pk"),
+                to_attr="indicator_list",
+            ),
+            *prefetches,
         )
         .order_by("code", "title")
-        .distinct()
     )
 
 
+def _attach_targets(benefits: list[Benefit]) -> None:
+    """``target_points`` on every indicator of ``benefits``, in one query of plain values."""
+    indicators = {i.pk: i for b in benefits for i in getattr(b, "indicator_list", [])}
+    for indicator in indicators.values():
+        indicator.target_points = []  # type: ignore[attr-defined]
+    if not indicators:
+        return
+    rows = (
+        IndicatorTarget.objects.filter(indicator__benefit__in=[b.pk for b in benefits])
+        .order_by("indicator_id", "date")
+        .values_list("indicator_id", "date", "value")
+    )
+    for indicator_id, day, value in rows:
+        if indicator_id in indicators:
+            indicators[indicator_id].target_points.append(Point(day, float(value)))  # type: ignore[attr-defined]
+
+
 def benefit_row(benefit: Benefit, *, today: datetime.date | None = None) -> BenefitRow:
-    progress = [indicator_progress(i, today=today) for i in benefit.indicators.all()]
+    indicators = getattr(benefit, "indicator_list", None)
+    if indicators is None:
+        indicators = list(benefit.indicators.all())  # prefetched or not; ordered by the model
+    progress = [indicator_progress(i, today=today) for i in indicators]
     worst = min((p.status for p in progress), key=status_rank) if progress else None
     return BenefitRow(benefit, progress, not progress, worst)
 
@@ -285,17 +341,21 @@ def benefits_with_progress(
     benefits and those of its projects."""
     today = today or current_day()
     benefit_status = status if status in BenefitStatus.values else None
-    rows = [
-        benefit_row(benefit, today=today)
-        for benefit in register(
+    benefits = list(
+        register(
             collaboration,
             organisation=organisation,
             project=project,
             programme=programme,
             benefit_class=benefit_class,
             benefit_status=benefit_status,
+            light=True,
         )
-    ]
+    )
+    for benefit in benefits:
+        benefit.collaboration = collaboration
+    _attach_targets(benefits)
+    rows = [benefit_row(benefit, today=today) for benefit in benefits]
     if status == MISSING_INDICATOR:
         rows = [row for row in rows if row.missing_indicator]
     elif status in {s.value for s in Status}:
