@@ -221,3 +221,38 @@ def test_oversized_file_is_refused(register: Register) -> None:
 def test_upload_without_a_file_says_so(register: Register) -> None:
     response = register.client("office").post(url("measurement_import"), {})
     assert "Velg en fil." in response.content.decode()
+
+
+def test_an_indicator_of_another_collaboration_is_unknown(register: Register) -> None:
+    from samla.benefits import services
+
+    world = register.world
+    theirs = services.benefit_create(
+        collaboration=world.beta,
+        code="G-01",
+        title="Betas gevinst",
+        benefit_class="budget",
+        owner=world.outsider,
+    )
+    indicator = services.indicator_create(
+        benefit=theirs,
+        name="Timer brukt",
+        unit="hours",
+        baseline_value=1,
+        baseline_date=datetime.date(2026, 1, 1),
+        target_value=2,
+        target_date=datetime.date(2027, 1, 1),
+    )
+    before = Measurement.objects.count()
+    body = upload(
+        register.client("admin"),
+        xlsx(
+            [
+                [str(indicator.uuid), "2026-06-01", 1, "", "", ""],
+                ["Betas gevinst/Timer brukt", "2026-06-01", 1, "", "", ""],
+            ]
+        ),
+    )
+    assert f"Ukjent indikator «{indicator.uuid}»." in body
+    assert "Ukjent indikator «Betas gevinst/Timer brukt»." in body
+    assert Measurement.objects.count() == before
