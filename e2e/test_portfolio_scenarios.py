@@ -60,7 +60,9 @@ def test_every_page_as_office(browse: Callable[..., Browsing], portfolio: Portfo
         assert browsing.page.locator("h1").count() == 1, path
 
 
-def test_office_runs_a_scenario_and_opens_the_result(browse: Callable[..., Browsing], portfolio: Portfolio) -> None:
+def test_office_runs_a_scenario_and_opens_the_result(
+    browse: Callable[..., Browsing], portfolio: Portfolio
+) -> None:
     Scenario.objects.filter(pk=portfolio.scenario.pk).update(result=None, solved_at=None)
     browsing = as_persona(browse, "office")
     browsing.goto(f"{P}scenarioer/")
@@ -74,7 +76,10 @@ def test_office_runs_a_scenario_and_opens_the_result(browse: Callable[..., Brows
     main = page.locator("main").inner_text()
     assert "Scenarioet er beregnet." in page.inner_text("body")
     assert "Felles sak/arkiv" in page.locator("#chosen-table").inner_text()
-    assert "Forutsetter «Velferdsteknologi», som ikke er valgt." in page.locator("#left-table").inner_text()
+    assert (
+        "Forutsetter «Velferdsteknologi», som ikke er valgt."
+        in page.locator("#left-table").inner_text()
+    )
     assert "Samlet verdi" in main
     # the charts are drawn (a canvas each), beside their tables
     page.wait_for_selector("[data-scenario-chart='chart-bubble'] canvas")
@@ -87,7 +92,9 @@ def test_office_runs_a_scenario_and_opens_the_result(browse: Callable[..., Brows
     browsing.check_a11y()
 
 
-def test_viewer_reads_without_buttons(browse: Callable[..., Browsing], portfolio: Portfolio) -> None:
+def test_viewer_reads_without_buttons(
+    browse: Callable[..., Browsing], portfolio: Portfolio
+) -> None:
     browsing = as_persona(browse, "viewer")
     browsing.visit(f"{P}scenarioer/{portfolio.scenario.uuid}/")
     page = browsing.page
