@@ -39,8 +39,8 @@ def build_portfolio(objects: Objects, own: Organisation, other: Organisation) ->
     things["contribution"] = portfolio.contribution_set(
         pot_year=pot_year, organisation=own, amount=Decimal(500_000)
     )
-    things["scenario"] = portfolio.scenario_create(
+    scenario = portfolio.scenario_create(
         collaboration=collaboration, name=f"Scenario {mark}", first_year=2027, years=3
     )
     # Solved, so that its result, memo, workbook and frontier are on the pages the matrix reads.
-    things["scenario"] = portfolio.scenario_run(scenario=things["scenario"])
+    things["scenario"] = portfolio.scenario_run(scenario=scenario)
