@@ -175,6 +175,8 @@ def test_contributions_are_split_by_a_key(world: World, pot: PotYear) -> None:
         response.status_code == 200
         and "Beløpet kan ikke være negativt." in response.content.decode()
     )
+    unchanged = {c.organisation: c.amount for c in Contribution.objects.filter(pot_year=pot)}
+    assert unchanged == {world.org_a: Decimal(1_000_000), world.org_b: Decimal(3_000_000)}
     response = client.post(
         url("pot_year_compute", pot_year_id=pot.uuid), {"total": "5 000 000", "key": str(key.uuid)}
     )
