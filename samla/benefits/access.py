@@ -56,6 +56,22 @@ def may_measure(
     return benefit.organisations.filter(pk=own).exists()
 
 
+def may_change_measurement(
+    access: CollaborationAccess, benefit: Benefit, measurement: Measurement
+) -> bool:
+    """Those who change the benefit change all its measurements; an editor who measures for
+    their organisation changes that organisation's measurements only, not those of the whole
+    benefit (which a change would otherwise quietly move to the editor's organisation)."""
+    if may_change_benefit(access, benefit):
+        return True
+    own = access.editable_organisation_id
+    return (
+        own is not None
+        and measurement.organisation_id == own
+        and may_measure(access, benefit, measurement.organisation)
+    )
+
+
 def may_manage_maps(access: CollaborationAccess) -> bool:
     return access.is_manager
 
@@ -118,8 +134,14 @@ def access_measurement(
         ).select_related("indicator__benefit", "organisation", "measured_by"),
         measurement_id,
     )
-    if for_change:
-        require_measure(access, measurement.indicator.benefit, measurement.organisation)
+    if for_change and not may_change_measurement(
+        access, measurement.indicator.benefit, measurement
+    ):
+        raise PermissionDenied(
+            _(
+                "Målingen kan endres av programkontoret, gevinsteieren, gevinstansvarlig eller redaktøren for organisasjonen den gjelder."
+            )
+        )
     return measurement
 
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samla.benefits.access import may_change_benefit, may_measure
+from samla.benefits import access as access_rules
 from samla.benefits.models import Benefit, BenefitClass, BenefitStatus, Indicator, Measurement
 from samla.benefits.selectors import MISSING_INDICATOR, MISSING_INDICATOR_LABEL, STATUS_LABELS
 from samla.finance import benefits as arithmetic
@@ -243,7 +243,7 @@ def measurement_organisations(
     """The organisations a measurement of ``benefit`` may be entered for by this person, and
     whether they must choose one (an editor measures for their own organisation only)."""
     accrues_to = benefit.organisations.all().order_by("name")
-    if may_change_benefit(access, benefit):
+    if access_rules.may_change_benefit(access, benefit):
         if not accrues_to.exists():
             accrues_to = Organisation.objects.filter(
                 memberships__collaboration=access.collaboration
@@ -256,17 +256,7 @@ def measurement_organisations(
 def may_change_measurement(
     access: CollaborationAccess, benefit: Benefit, measurement: Measurement
 ) -> bool:
-    """Those who change the benefit change all its measurements; an editor who measures for
-    their organisation changes that organisation's measurements only (not those of the whole
-    benefit)."""
-    if may_change_benefit(access, benefit):
-        return True
-    own = access.editable_organisation_id
-    return (
-        own is not None
-        and measurement.organisation_id == own
-        and may_measure(access, benefit, measurement.organisation)
-    )
+    return access_rules.may_change_measurement(access, benefit, measurement)
 
 
 def realisation_decimal(value: float | None) -> Decimal | None:

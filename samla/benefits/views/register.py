@@ -18,7 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samla.benefits import exports, selectors, selectors_pages, services
+from samla.benefits import exports, selectors, selectors_pages, selectors_reports, services
 from samla.benefits.access import (
     access_benefit,
     access_benefit_for_delete,
@@ -137,6 +137,7 @@ def benefit_detail(
             "may_measure": may_measure(access, benefit),
             "may_delete": access.is_manager,
             "status_rule": selectors.STATUS_RULE,
+            "pva": selectors_reports.benefit_plan_versus_actual(benefit),
             "history": history_of(benefit),
         },
     )
