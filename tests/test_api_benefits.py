@@ -435,7 +435,7 @@ def test_an_editor_measures_for_their_own_organisation(world: World, ben: Ben) -
     # A's editor may not change that one (it would quietly become A's), as on the pages.
     whole = f"{P}/measurements/{response.json()['uuid']}"
     refused(ben, "editor_a", "PATCH", whole, {"value": "1"}, status=403)
-    refused(ben, "editor_a", "DELETE", whole, status=403)
+    refused(ben, "editor_a", "DELETE", whole, None, status=403)
 
 
 def test_a_measurement_before_the_baseline_or_in_another_unit_is_refused(ben: Ben) -> None:
