@@ -32,10 +32,16 @@ def _criteria(world: World) -> list[Criterion]:
     ]
 
 
-def _proposal(world: World, title: str, costs: dict[int, int], *, sponsor=None, scores=(), **fields) -> Proposal:  # type: ignore[no-untyped-def]
-    proposal = services.proposal_create(collaboration=world.alfa, title=title, sponsor=sponsor or world.org_a, **fields)
+def _proposal(
+    world: World, title: str, costs: dict[int, int], *, sponsor=None, scores=(), **fields
+) -> Proposal:  # type: ignore[no-untyped-def]
+    proposal = services.proposal_create(
+        collaboration=world.alfa, title=title, sponsor=sponsor or world.org_a, **fields
+    )
     for year, amount in costs.items():
-        services.proposal_cost_set(proposal=proposal, year=year, amount=Decimal(amount), hours=Decimal(amount // 1000))
+        services.proposal_cost_set(
+            proposal=proposal, year=year, amount=Decimal(amount), hours=Decimal(amount // 1000)
+        )
     for criterion, score in scores:
         services.score_set(proposal=proposal, criterion=criterion, score=score)
     return proposal
@@ -43,7 +49,9 @@ def _proposal(world: World, title: str, costs: dict[int, int], *, sponsor=None, 
 
 def _pot(world: World, budgets: dict[int, int]) -> None:
     for year, amount in budgets.items():
-        pot = services.pot_year_create(collaboration=world.alfa, year=year, capacity_hours=Decimal(10_000))
+        pot = services.pot_year_create(
+            collaboration=world.alfa, year=year, capacity_hours=Decimal(10_000)
+        )
         services.contributions_compute(pot_year=pot, total=Decimal(amount))
 
 
@@ -62,21 +70,50 @@ def test_ahp_sets_weights_summing_to_one_and_keeps_the_judgements(world: World) 
     assert Comparison.objects.filter(collaboration=world.alfa).count() == 3
 
 
-def test_a_matrix_that_is_not_reciprocal_is_refused_naming_the_pair_and_nothing_changes(world: World) -> None:
+def test_ahp_judgements_leave_a_history_row_each(world: World) -> None:
+    _criteria(world)
+    services.weights_from_ahp(
+        collaboration=world.alfa, matrix=[[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]
+    )
+    stored = Comparison.objects.filter(collaboration=world.alfa)
+    assert stored.count() == 3
+    for comparison in stored:
+        created = comparison.history.filter(history_type="+")  # type: ignore[attr-defined]
+        assert [row.value for row in created] == [comparison.value]
+
+
+def test_a_matrix_that_is_not_reciprocal_is_refused_naming_the_pair_and_nothing_changes(
+    world: World,
+) -> None:
     criteria = _criteria(world)
-    services.weights_set(collaboration=world.alfa, weights={criteria[0]: Decimal("0.5"), criteria[1]: Decimal("0.3"), criteria[2]: Decimal("0.2")})
+    services.weights_set(
+        collaboration=world.alfa,
+        weights={
+            criteria[0]: Decimal("0.5"),
+            criteria[1]: Decimal("0.3"),
+            criteria[2]: Decimal("0.2"),
+        },
+    )
     with pytest.raises(ValidationError) as caught:
-        services.weights_from_ahp(collaboration=world.alfa, matrix=[[1, 3, 5], [3, 1, 2], [1 / 5, 1 / 2, 1]])
+        services.weights_from_ahp(
+            collaboration=world.alfa, matrix=[[1, 3, 5], [3, 1, 2], [1 / 5, 1 / 2, 1]]
+        )
     message = caught.value.message_dict["matrix"][0]
     assert "«Gevinst for innbyggerne» mot «Økonomisk gevinst» er 3" in message and "1/3" in message
-    assert [Criterion.objects.get(pk=c.pk).weight for c in criteria] == [Decimal("0.5"), Decimal("0.3"), Decimal("0.2")]
+    assert [Criterion.objects.get(pk=c.pk).weight for c in criteria] == [
+        Decimal("0.5"),
+        Decimal("0.3"),
+        Decimal("0.2"),
+    ]
     assert not Comparison.objects.exists()
 
 
 def test_direct_weights_must_sum_to_one(world: World) -> None:
     criteria = _criteria(world)
     with pytest.raises(ValidationError) as caught:
-        services.weights_set(collaboration=world.alfa, weights={c: Decimal("0.4") for c in criteria})
+        services.weights_set(
+            collaboration=world.alfa, weights={c: Decimal("0.4") for c in criteria}
+        )
     assert "summerer til 1,2" in caught.value.message_dict["weights"][0]
     assert all(c.weight == 0 for c in Criterion.objects.all())
 
@@ -92,7 +129,9 @@ def test_the_flow_allows_only_its_steps(world: World) -> None:
         proposal = services.proposal_set_status(proposal=proposal, status=status)
     with pytest.raises(ValidationError):
         services.proposal_set_status(proposal=proposal, status=ProposalStatus.STARTED)
-    started = services.proposal_start_project(proposal=proposal, start=datetime.date(2027, 1, 1), leader=world.office)
+    started = services.proposal_start_project(
+        proposal=proposal, start=datetime.date(2027, 1, 1), leader=world.office
+    )
     assert started.status == ProposalStatus.STARTED
     assert started.project is not None and started.project.name == "Felles HR-system"
     assert list(started.project.organisations.all()) == [world.org_a]
@@ -136,28 +175,57 @@ def test_contributions_by_population_fill_the_pot(world: World) -> None:
 
 def test_a_scenario_chooses_within_the_pot_and_says_why_the_rest_was_left_out(world: World) -> None:
     criteria = _criteria(world)
-    services.weights_set(collaboration=world.alfa, weights={criteria[0]: Decimal("0.5"), criteria[1]: Decimal("0.3"), criteria[2]: Decimal("0.2")})
+    services.weights_set(
+        collaboration=world.alfa,
+        weights={
+            criteria[0]: Decimal("0.5"),
+            criteria[1]: Decimal("0.3"),
+            criteria[2]: Decimal("0.2"),
+        },
+    )
     _pot(world, {2027: 2_000_000, 2028: 2_000_000})
-    big = _proposal(world, "Stor plattform", {2027: 1_800_000, 2028: 1_000_000}, scores=[(criteria[0], 5), (criteria[1], 5)])
+    big = _proposal(
+        world,
+        "Stor plattform",
+        {2027: 1_800_000, 2028: 1_000_000},
+        scores=[(criteria[0], 5), (criteria[1], 5)],
+    )
     small = _proposal(world, "Lite verktøy", {2027: 500_000}, scores=[(criteria[0], 2)])
     later = _proposal(world, "Neste steg", {2028: 900_000}, scores=[(criteria[2], 5)])
     services.proposal_set_requires(proposal=later, requires=[small])
-    scenario = services.scenario_create(collaboration=world.alfa, name="Grunnscenario", first_year=2027, years=2, carry_forward=False)
+    scenario = services.scenario_create(
+        collaboration=world.alfa,
+        name="Grunnscenario",
+        first_year=2027,
+        years=2,
+        carry_forward=False,
+    )
     scenario = services.scenario_run(scenario=scenario)
     result = scenario.result
     assert result is not None and result["optimal"]
     assert result["chosen"] == [str(big.uuid)]
-    assert result["left_out"][str(small.uuid)] == {"code": "budget", "other": None, "years": [[2027, 300_000.0]]}
+    assert result["left_out"][str(small.uuid)] == {
+        "code": "budget",
+        "other": None,
+        "years": [[2027, 300_000.0]],
+    }
     assert result["left_out"][str(later.uuid)]["code"] == "requires"
     assert result["value"] == pytest.approx(80.0)  # 0.5 × 100 + 0.3 × 100
 
 
-def test_a_forced_in_set_that_does_not_fit_names_the_years_and_writes_no_result(world: World) -> None:
+def test_a_forced_in_set_that_does_not_fit_names_the_years_and_writes_no_result(
+    world: World,
+) -> None:
     _pot(world, {2027: 1_000_000, 2028: 1_000_000})
     a = _proposal(world, "A", {2027: 800_000})
     b = _proposal(world, "B", {2027: 700_000, 2028: 1_500_000})
     scenario = services.scenario_create(
-        collaboration=world.alfa, name="Alt inn", first_year=2027, years=2, carry_forward=False, forced_in=[a, b]
+        collaboration=world.alfa,
+        name="Alt inn",
+        first_year=2027,
+        years=2,
+        carry_forward=False,
+        forced_in=[a, b],
     )
     with pytest.raises(ValidationError) as caught:
         services.scenario_run(scenario=scenario)
@@ -173,16 +241,35 @@ def test_a_decided_scenario_approves_its_choice_and_is_then_frozen(world: World)
     chosen = _proposal(world, "Valgt", {2027: 500_000}, npv=Decimal(2_000_000))
     scenario = services.scenario_run(
         scenario=services.scenario_create(
-            collaboration=world.alfa, name="Vedtas", first_year=2027, years=1, objective=Scenario.Objective.NPV
+            collaboration=world.alfa,
+            name="Vedtas",
+            first_year=2027,
+            years=1,
+            objective=Scenario.Objective.NPV,
         )
     )
     assert scenario.result is not None and scenario.result["chosen"] == [str(chosen.uuid)]
-    body = governance.body_create(collaboration=world.alfa, kind="portfolio_board", name="Porteføljestyret", abbreviation="PFS")
-    decision = governance.decision_record(
-        body=body, decided_on=datetime.date(2026, 12, 1), title="Porteføljen for 2027", text="Vedtatt.", user=world.admin
+    body = governance.body_create(
+        collaboration=world.alfa,
+        kind="portfolio_board",
+        name="Porteføljestyret",
+        abbreviation="PFS",
     )
+    decision = governance.decision_record(
+        body=body,
+        decided_on=datetime.date(2026, 12, 1),
+        title="Porteføljen for 2027",
+        text="Vedtatt.",
+        user=world.admin,
+    )
+    version_before = Proposal.objects.get(pk=chosen.pk).version
     services.scenario_record_decision(scenario=scenario, decision=decision)
-    assert Proposal.objects.get(pk=chosen.pk).status == ProposalStatus.APPROVED
+    approved = Proposal.objects.get(pk=chosen.pk)
+    assert approved.status == ProposalStatus.APPROVED
+    assert approved.version == version_before + 1
+    latest = approved.history.first()  # type: ignore[attr-defined]
+    assert latest.status == ProposalStatus.APPROVED and latest.history_type == "~"
+    assert latest.prev_record.status == ProposalStatus.SUBMITTED
     with pytest.raises(ValidationError):
         services.scenario_update(scenario=scenario, name="Endret")
     with pytest.raises(ValidationError):

@@ -36,17 +36,35 @@ from samla.portfolio.models import (
 
 CRITERION_FIELDS = ("name", "description", "order")
 PROPOSAL_FIELDS = (
-    "code", "title", "description", "sponsor", "contact", "expected_benefits", "risk",
-    "earliest_start", "npv", "case_version", "category",
+    "code",
+    "title",
+    "description",
+    "sponsor",
+    "contact",
+    "expected_benefits",
+    "risk",
+    "earliest_start",
+    "npv",
+    "case_version",
+    "category",
 )
 SCENARIO_FIELDS = (
-    "name", "description", "first_year", "years", "objective", "budget_factor", "carry_forward",
+    "name",
+    "description",
+    "first_year",
+    "years",
+    "objective",
+    "budget_factor",
+    "carry_forward",
     "use_capacity",
 )
 POT_FIELDS = ("year", "capacity_hours")
 # Proposals the optimiser may choose; started ones count as already delivered.
 OPEN_STATUSES = (
-    ProposalStatus.SUBMITTED, ProposalStatus.ASSESSED, ProposalStatus.RECOMMENDED, ProposalStatus.APPROVED,
+    ProposalStatus.SUBMITTED,
+    ProposalStatus.ASSESSED,
+    ProposalStatus.RECOMMENDED,
+    ProposalStatus.APPROVED,
 )
 
 
@@ -61,14 +79,20 @@ def _kroner(amount: float | Decimal) -> str:
 
 def _same_collaboration(collaboration_id: int, **objects: Any) -> None:
     for field, obj in objects.items():
-        if obj is not None and getattr(obj, "collaboration_id", collaboration_id) != collaboration_id:
+        if (
+            obj is not None
+            and getattr(obj, "collaboration_id", collaboration_id) != collaboration_id
+        ):
             raise _error(field, _("Velg noe fra samme samarbeid."))
 
 
 def _member(collaboration_id: int, organisation: Organisation | None, field: str) -> None:
-    if organisation is not None and not Membership.objects.filter(
-        collaboration_id=collaboration_id, organisation=organisation
-    ).exists():
+    if (
+        organisation is not None
+        and not Membership.objects.filter(
+            collaboration_id=collaboration_id, organisation=organisation
+        ).exists()
+    ):
         raise _error(field, _("Organisasjonen er ikke medlem av samarbeidet."))
 
 
@@ -79,7 +103,9 @@ def _member(collaboration_id: int, organisation: Organisation | None, field: str
 def criterion_create(*, collaboration: Collaboration, **fields: Any) -> Criterion:
     criterion = Criterion(collaboration=collaboration)
     fields.setdefault(
-        "order", (Criterion.objects.filter(collaboration=collaboration).aggregate(m=Max("order"))["m"] or 0) + 1
+        "order",
+        (Criterion.objects.filter(collaboration=collaboration).aggregate(m=Max("order"))["m"] or 0)
+        + 1,
     )
     apply_fields(criterion, fields, CRITERION_FIELDS)
     criterion.full_clean()
@@ -108,7 +134,9 @@ def _criteria(collaboration: Collaboration) -> list[Criterion]:
 
 
 @transaction.atomic
-def weights_set(*, collaboration: Collaboration, weights: Mapping[Criterion, Decimal]) -> list[Criterion]:
+def weights_set(
+    *, collaboration: Collaboration, weights: Mapping[Criterion, Decimal]
+) -> list[Criterion]:
     """Weights entered directly: one for every criterion, together exactly 1."""
     criteria = _criteria(collaboration)
     if {c.pk for c in weights} != {c.pk for c in criteria}:
@@ -147,7 +175,8 @@ def weights_from_ahp(
         raise _error("matrix", _("AHP trenger minst to kriterier."))
     if len(matrix) != len(criteria) or any(len(row) != len(criteria) for row in matrix):
         raise _error(
-            "matrix", _("Matrisen må ha én rad og én kolonne per kriterium (%(n)s).") % {"n": len(criteria)}
+            "matrix",
+            _("Matrisen må ha én rad og én kolonne per kriterium (%(n)s).") % {"n": len(criteria)},
         )
     try:
         result = engine.ahp(matrix)
@@ -163,11 +192,15 @@ def weights_from_ahp(
         largest.weight += drift
         largest.save(update_fields=["weight"])
     Comparison.objects.filter(collaboration=collaboration).delete()
-    Comparison.objects.bulk_create(
-        Comparison(collaboration=collaboration, first=criteria[i], second=criteria[j], value=float(matrix[i][j]))
-        for i in range(len(criteria))
-        for j in range(i + 1, len(criteria))
-    )
+    # One by one (at most 45 rows) so each judgement gets its history row; bulk_create skips it.
+    for i in range(len(criteria)):
+        for j in range(i + 1, len(criteria)):
+            Comparison.objects.create(
+                collaboration=collaboration,
+                first=criteria[i],
+                second=criteria[j],
+                value=float(matrix[i][j]),
+            )
     return result
 
 
@@ -240,7 +273,9 @@ def proposal_delete(*, proposal: Proposal) -> None:
         raise _error("status", _("Forslaget er startet som prosjekt og kan ikke slettes."))
     if proposal.required_by.exists():
         names = ", ".join(str(p) for p in proposal.required_by.all()[:3])
-        raise _error("requires", _("Andre forslag forutsetter dette: %(names)s.") % {"names": names})
+        raise _error(
+            "requires", _("Andre forslag forutsetter dette: %(names)s.") % {"names": names}
+        )
     proposal.delete()
 
 
@@ -272,12 +307,16 @@ def proposal_set_requires(*, proposal: Proposal, requires: Iterable[Proposal]) -
             raise _error("requires", _("Et forslag kan ikke forutsette seg selv."))
     graph: dict[str, tuple[str, ...]] = {}
     titles = {}
-    through = Proposal.requires.through.objects.filter(from_proposal__collaboration_id=proposal.collaboration_id)
+    through = Proposal.requires.through.objects.filter(
+        from_proposal__collaboration_id=proposal.collaboration_id
+    )
     edges: dict[int, set[int]] = {}
     for row in through.values_list("from_proposal_id", "to_proposal_id"):
         edges.setdefault(row[0], set()).add(row[1])
     edges[proposal.pk] = {p.pk for p in wanted}
-    for pk, title in Proposal.objects.filter(collaboration_id=proposal.collaboration_id).values_list("pk", "title"):
+    for pk, title in Proposal.objects.filter(
+        collaboration_id=proposal.collaboration_id
+    ).values_list("pk", "title"):
         titles[str(pk)] = title
         graph[str(pk)] = tuple(str(o) for o in sorted(edges.get(pk, ())))
     cycle = engine.dependency_cycle(
@@ -286,7 +325,8 @@ def proposal_set_requires(*, proposal: Proposal, requires: Iterable[Proposal]) -
     if cycle:
         raise _error(
             "requires",
-            _("Avhengighetene går i ring: %(cycle)s.") % {"cycle": " → ".join(titles[k] for k in cycle)},
+            _("Avhengighetene går i ring: %(cycle)s.")
+            % {"cycle": " → ".join(titles[k] for k in cycle)},
         )
     proposal.requires.set(wanted)
     return proposal
@@ -312,7 +352,9 @@ def proposal_cost_delete(*, cost: ProposalCost) -> None:
 
 
 @transaction.atomic
-def score_set(*, proposal: Proposal, criterion: Criterion, score: int, rationale: str = "") -> Score:
+def score_set(
+    *, proposal: Proposal, criterion: Criterion, score: int, rationale: str = ""
+) -> Score:
     _same_collaboration(proposal.collaboration_id, criterion=criterion)
     row = Score.objects.filter(proposal=proposal, criterion=criterion).first() or Score(
         proposal=proposal, criterion=criterion
@@ -391,11 +433,13 @@ def pot_year_delete(*, pot_year: PotYear) -> None:
 
 
 @transaction.atomic
-def contribution_set(*, pot_year: PotYear, organisation: Organisation, amount: Decimal) -> Contribution:
+def contribution_set(
+    *, pot_year: PotYear, organisation: Organisation, amount: Decimal
+) -> Contribution:
     _member(pot_year.collaboration_id, organisation, "organisation")
-    row = Contribution.objects.filter(pot_year=pot_year, organisation=organisation).first() or Contribution(
+    row = Contribution.objects.filter(
         pot_year=pot_year, organisation=organisation
-    )
+    ).first() or Contribution(pot_year=pot_year, organisation=organisation)
     row.amount = amount
     row.full_clean()
     row.save()
@@ -429,7 +473,9 @@ def contributions_compute(
     pot_year.contributions.all().delete()
     rows = []
     for organisation in organisations:
-        row = Contribution(pot_year=pot_year, organisation=organisation, amount=shares[organisation])
+        row = Contribution(
+            pot_year=pot_year, organisation=organisation, amount=shares[organisation]
+        )
         row.full_clean()
         row.save()
         rows.append(row)
@@ -439,21 +485,24 @@ def contributions_compute(
 # --- Scenarios ------------------------------------------------------------------------------
 
 
-def _forced(scenario: Scenario, forced_in: Sequence[Proposal], forced_out: Sequence[Proposal]) -> None:
+def _forced(
+    scenario: Scenario, forced_in: Sequence[Proposal], forced_out: Sequence[Proposal]
+) -> None:
     for proposal in (*forced_in, *forced_out):
         _same_collaboration(scenario.collaboration_id, forced=proposal)
     both = {p.pk for p in forced_in} & {p.pk for p in forced_out}
     if both:
         title = next(p.title for p in forced_in if p.pk in both)
-        raise _error("forced_out", _("«%(title)s» kan ikke både tvinges inn og holdes utenfor.") % {"title": title})
+        raise _error(
+            "forced_out",
+            _("«%(title)s» kan ikke både tvinges inn og holdes utenfor.") % {"title": title},
+        )
 
 
 def _decided(scenario: Scenario) -> bool:
     """Read under a row lock, not from the (possibly stale) object in hand."""
     return (
-        Scenario.objects.select_for_update()
-        .filter(pk=scenario.pk, decision__isnull=False)
-        .exists()
+        Scenario.objects.select_for_update().filter(pk=scenario.pk, decision__isnull=False).exists()
     )
 
 
@@ -508,12 +557,16 @@ def scenario_delete(*, scenario: Scenario) -> None:
 
 def proposal_values(collaboration: Collaboration) -> dict[int, float]:
     """Each proposal's weighted score, 0–100: Σ weight × score / 5 × 100."""
-    weights = dict(Criterion.objects.filter(collaboration=collaboration).values_list("pk", "weight"))
+    weights = dict(
+        Criterion.objects.filter(collaboration=collaboration).values_list("pk", "weight")
+    )
     values: dict[int, float] = {}
     for proposal_id, criterion_id, score in Score.objects.filter(
         proposal__collaboration=collaboration
     ).values_list("proposal_id", "criterion_id", "score"):
-        values[proposal_id] = values.get(proposal_id, 0.0) + float(weights.get(criterion_id, 0)) * score / 5 * 100
+        values[proposal_id] = (
+            values.get(proposal_id, 0.0) + float(weights.get(criterion_id, 0)) * score / 5 * 100
+        )
     return {k: round(v, 4) for k, v in values.items()}
 
 
@@ -523,7 +576,9 @@ def scenario_problem(scenario: Scenario) -> tuple[engine.Problem, dict[str, Prop
     plan = list(range(scenario.first_year, scenario.first_year + scenario.years))
     candidates = {
         str(p.uuid): p
-        for p in Proposal.objects.filter(collaboration=collaboration, status__in=OPEN_STATUSES).order_by("title")
+        for p in Proposal.objects.filter(
+            collaboration=collaboration, status__in=OPEN_STATUSES
+        ).order_by("title")
     }
     by_pk = {p.pk: key for key, p in candidates.items()}
     values = proposal_values(collaboration)
@@ -536,11 +591,13 @@ def scenario_problem(scenario: Scenario) -> tuple[engine.Problem, dict[str, Prop
     requires: dict[int, list[str]] = {p.pk: [] for p in candidates.values()}
     unavailable: set[int] = set()
     started = set(
-        Proposal.objects.filter(collaboration=collaboration, status=ProposalStatus.STARTED).values_list("pk", flat=True)
+        Proposal.objects.filter(
+            collaboration=collaboration, status=ProposalStatus.STARTED
+        ).values_list("pk", flat=True)
     )
-    for source, target in Proposal.requires.through.objects.filter(from_proposal_id__in=requires).values_list(
-        "from_proposal_id", "to_proposal_id"
-    ):
+    for source, target in Proposal.requires.through.objects.filter(
+        from_proposal_id__in=requires
+    ).values_list("from_proposal_id", "to_proposal_id"):
         if target in by_pk:
             requires[source].append(by_pk[target])
         elif target not in started:  # needs a rejected or parked proposal: cannot be chosen
@@ -558,7 +615,9 @@ def scenario_problem(scenario: Scenario) -> tuple[engine.Problem, dict[str, Prop
     )
     pots = {
         pot.year: pot
-        for pot in PotYear.objects.filter(collaboration=collaboration, year__in=plan).annotate(total=Sum("contributions__amount"))
+        for pot in PotYear.objects.filter(collaboration=collaboration, year__in=plan).annotate(
+            total=Sum("contributions__amount")
+        )
     }
     factor = float(scenario.budget_factor)
     budgets = tuple(float(getattr(pots.get(y), "total", 0) or 0) * factor for y in plan)
@@ -569,7 +628,9 @@ def scenario_problem(scenario: Scenario) -> tuple[engine.Problem, dict[str, Prop
     def keys(queryset: Any) -> frozenset[str]:
         return frozenset(by_pk[pk] for pk in queryset.values_list("pk", flat=True) if pk in by_pk)
 
-    groups = list(ProposalGroup.objects.filter(collaboration=collaboration).prefetch_related("members"))
+    groups = list(
+        ProposalGroup.objects.filter(collaboration=collaboration).prefetch_related("members")
+    )
 
     def members(kind: str) -> tuple[tuple[str, ...], ...]:
         found = []
@@ -593,7 +654,9 @@ def scenario_problem(scenario: Scenario) -> tuple[engine.Problem, dict[str, Prop
     return problem, candidates
 
 
-def _selection_message(exc: engine.PortfolioInputError, candidates: Mapping[str, Proposal], first_year: int) -> str:
+def _selection_message(
+    exc: engine.PortfolioInputError, candidates: Mapping[str, Proposal], first_year: int
+) -> str:
     def title(key: object) -> str:
         proposal = candidates.get(str(key))
         return proposal.title if proposal else str(key)
@@ -604,21 +667,26 @@ def _selection_message(exc: engine.PortfolioInputError, candidates: Mapping[str,
         }
     if exc.code == "forced_over_budget":
         years = "; ".join(
-            _("%(year)s mangler %(amount)s") % {"year": first_year + year, "amount": _kroner(amount)}
+            _("%(year)s mangler %(amount)s")
+            % {"year": first_year + year, "amount": _kroner(amount)}
             for year, amount in exc.params["years"]  # type: ignore[attr-defined]
         )
-        return _("Forslagene som er tvunget inn, får ikke plass i budsjettet: %(years)s.") % {"years": years}
-    if exc.code == "forced_requires_out":
-        return _("Et forslag som er tvunget inn, forutsetter «%(title)s», som er holdt utenfor eller ikke kan velges.") % {
-            "title": title(exc.params["key"])
+        return _("Forslagene som er tvunget inn, får ikke plass i budsjettet: %(years)s.") % {
+            "years": years
         }
+    if exc.code == "forced_requires_out":
+        return _(
+            "Et forslag som er tvunget inn, forutsetter «%(title)s», som er holdt utenfor eller ikke kan velges."
+        ) % {"title": title(exc.params["key"])}
     if exc.code == "forced_exclusive":
         return _("«%(a)s» og «%(b)s» er begge tvunget inn, men utelukker hverandre.") % {
             "a": title(exc.params["key"]),
             "b": title(exc.params["other"]),
         }
     if exc.code == "forced_both":
-        return _("«%(title)s» kan ikke både tvinges inn og holdes utenfor.") % {"title": title(exc.params["key"])}
+        return _("«%(title)s» kan ikke både tvinges inn og holdes utenfor.") % {
+            "title": title(exc.params["key"])
+        }
     return _("Ingen utvelgelse oppfyller alle betingelsene.")
 
 
@@ -627,7 +695,11 @@ def scenario_run(*, scenario: Scenario) -> Scenario:
     """Solve the scenario and freeze the result (chosen proposals, value, spending and
     hours per year, the reason for each proposal left out, the solver's proven gap, and the
     greedy rule's value for comparison)."""
-    scenario = Scenario.objects.select_for_update(of=("self",)).select_related("collaboration").get(pk=scenario.pk)
+    scenario = (
+        Scenario.objects.select_for_update(of=("self",))
+        .select_related("collaboration")
+        .get(pk=scenario.pk)
+    )
     if scenario.decision_id is not None:
         raise _error("decision", _("Scenarioet er vedtatt; resultatet står."))
     problem, candidates = scenario_problem(scenario)
@@ -676,11 +748,16 @@ def scenario_record_decision(*, scenario: Scenario, decision: Any) -> Scenario:
         raise _error("decision", _("Beregn scenarioet før det vedtas."))
     scenario.decision = decision
     scenario.save(update_fields=["decision"])
-    Proposal.objects.filter(
+    # Each one saved on its own so its history records the approval and its version goes up
+    # (an editor with the proposal open gets a conflict rather than undoing the approval).
+    approvable = Proposal.objects.select_for_update().filter(
         collaboration_id=scenario.collaboration_id,
         uuid__in=scenario.result["chosen"],
         status__in=(ProposalStatus.SUBMITTED, ProposalStatus.ASSESSED, ProposalStatus.RECOMMENDED),
-    ).update(status=ProposalStatus.APPROVED)
+    )
+    for proposal in approvable:
+        proposal.status = ProposalStatus.APPROVED
+        proposal.save(update_fields=["status"])
     return scenario
 
 
@@ -730,5 +807,7 @@ def scores_set(
             _same_collaboration(proposal.collaboration_id, criterion=criterion)
             Score.objects.filter(proposal=proposal, criterion=criterion).delete()
         else:
-            saved.append(score_set(proposal=proposal, criterion=criterion, score=score, rationale=rationale))
+            saved.append(
+                score_set(proposal=proposal, criterion=criterion, score=score, rationale=rationale)
+            )
     return saved
