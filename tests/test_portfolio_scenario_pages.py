@@ -13,6 +13,7 @@ import datetime
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -237,6 +238,113 @@ def test_detail_shows_chosen_roadmap_budget_members_bubbles_and_reasons(
     assert 'id="bubble-table"' in html
     assert "<script>" not in html.replace('<script type="application/json"', "")
     assert 'style="' not in html
+
+
+class _TableCells(HTMLParser):
+    """The text of every cell of the table with ``id``, row by row."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id, self.inside, self.rows = table_id, False, []  # type: ignore[var-annotated]
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and ("id", self.table_id) in attrs:
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _kroner(text: str) -> int:
+    """«333 333 kr (33 %)» → 333333."""
+    return int(text.split("kr")[0].replace("\u00a0", "").replace(" ", "").replace("\u2212", "-"))
+
+
+def test_member_table_cells_add_up_to_the_totals_shown(world: World) -> None:
+    # A gives 1/3 and B 2/3; 1 mill spent each year gives 333 333,33 and 666 666,67 a year,
+    # which summed unrounded would show 666 667 for A although its cells show 333 333 twice.
+    for year in (2027, 2028):
+        pot = services.pot_year_create(collaboration=world.alfa, year=year)
+        services.contribution_set(pot_year=pot, organisation=world.org_a, amount=Decimal(1_000_000))
+        services.contribution_set(pot_year=pot, organisation=world.org_b, amount=Decimal(2_000_000))
+    made = services.proposal_create(
+        collaboration=world.alfa,
+        title="Felles plattform",
+        sponsor=world.org_a,
+        npv=Decimal(1_000_000),
+    )
+    for year in (2027, 2028):
+        services.proposal_cost_set(proposal=made, year=year, amount=Decimal(1_000_000))
+    scenario = services.scenario_run(
+        scenario=services.scenario_create(
+            collaboration=world.alfa,
+            name="Deling",
+            first_year=2027,
+            years=2,
+            carry_forward=False,
+            objective=Scenario.Objective.NPV,
+        )
+    )
+    assert scenario.result is not None and scenario.result["chosen"] == [str(made.uuid)]
+    page = world.client_for("viewer").get(url("scenario_detail", scenario_id=scenario.uuid))
+    parser = _TableCells("member-table")
+    parser.feed(page.content.decode())
+    header, *members, total = parser.rows
+    assert header[-3:] == [
+        "Forbruk fordelt på medlemmet (kr)",
+        "Andel av forbruket",
+        "Bidrag i perioden",
+    ]
+    assert total[0] == "Sum" and all(total[1:]), total
+    years = range(1, 3)
+    for row in members:
+        assert sum(_kroner(row[i]) for i in years) == _kroner(row[3]), row
+    for i in (*years, 3, 5):
+        assert sum(_kroner(row[i]) for row in members) == _kroner(total[i]), i
+    assert [_kroner(total[i]) for i in years] == [1_000_000, 1_000_000]
+    assert _kroner(total[3]) == 2_000_000 and _kroner(total[5]) == 6_000_000
+    by_name = {row[0]: row for row in members}
+    assert _kroner(by_name["A kommune"][3]) == 666_666
+    assert _kroner(by_name["B kommune"][3]) == 1_333_334
+    assert by_name["B kommune"][4] == "66,7\u00a0%" and total[4] == "100,0\u00a0%"
+    # the workbook has the same whole-krone figures and a total row
+    workbook = load_workbook(
+        io.BytesIO(
+            world.client_for("viewer").get(url("scenario_xlsx", scenario_id=scenario.uuid)).content
+        )
+    )
+    rows = {row[0]: row for row in workbook["Per medlem"].iter_rows(min_row=2, values_only=True)}
+    assert rows["A kommune"][1:] == (
+        1_000_000,
+        333_333,
+        1_000_000,
+        333_333,
+        2_000_000,
+        666_666,
+        33.3,
+    )
+    assert rows["Sum"][1:] == (
+        3_000_000,
+        1_000_000,
+        3_000_000,
+        1_000_000,
+        6_000_000,
+        2_000_000,
+        100.0,
+    )
 
 
 def test_detail_before_the_first_run(portfolio: Portfolio) -> None:

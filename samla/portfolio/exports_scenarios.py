@@ -14,6 +14,10 @@ def _whole(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
 def scenario_xlsx(scenario: Scenario) -> bytes:
     result = selectors.scenario_result(scenario)
     workbook = new_workbook()
@@ -83,17 +87,34 @@ def scenario_xlsx(scenario: Scenario) -> bytes:
     for year in years:
         member_columns += [
             Column(_("Bidrag %(year)s (kr)") % {"year": year}, 16, "kroner"),
-            Column(_("Andel av forbruket %(year)s (kr)") % {"year": year}, 18, "kroner"),
+            Column(_("Forbruk fordelt på medlemmet %(year)s (kr)") % {"year": year}, 20, "kroner"),
         ]
     member_columns += [
         Column(_("Bidrag i alt (kr)"), 16, "kroner"),
-        Column(_("Andel av forbruket i alt (kr)"), 18, "kroner"),
+        Column(_("Forbruk fordelt på medlemmet i alt (kr)"), 20, "kroner"),
+        Column(_("Andel av forbruket (%)"), 14),
     ]
-    member_rows = []
+    member_rows: list[list[object]] = []
     for member in result.per_member if result else []:
         cells: list[object] = [member["organisation"].name]
         for cell in member["cells"]:
-            cells += [_whole(cell["contribution"]), _whole(cell["spent"])]
-        member_rows.append([*cells, _whole(member["contribution"]), _whole(member["spent"])])
+            cells += [cell["contribution"], cell["spent"]]
+        member_rows.append(
+            [*cells, member["contribution"], member["spent"], _percent(member["spent_share"])]
+        )
+    if result and result.per_member:
+        total: list[object] = [_("Sum")]
+        for given, part in zip(
+            result.member_sum["contributions"], result.member_totals, strict=True
+        ):
+            total += [given, part]
+        member_rows.append(
+            [
+                *total,
+                result.member_sum["contribution"],
+                result.member_sum["spent"],
+                _percent(result.member_sum["spent_share"]),
+            ]
+        )
     add_register_sheet(workbook, _("Per medlem"), member_columns, member_rows)
     return workbook_bytes(workbook)

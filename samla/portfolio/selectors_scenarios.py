@@ -9,7 +9,8 @@ proposals, years or members."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -157,7 +158,8 @@ class ScenarioResult:
     roadmap: list[ProposalRow]  # chosen, by starting year
     budget: list[dict[str, Any]]
     per_member: list[dict[str, Any]]
-    member_totals: list[float]
+    member_totals: list[int]  # per year: the members' cells summed
+    member_sum: dict[str, Any]  # the total row: spent, share, contribution
     value: float
     cost: float
     costs: list[float]
@@ -244,6 +246,75 @@ def _contributions(
     return sorted(organisations.values(), key=lambda o: o.name), amounts
 
 
+def whole_kroner(amounts: Sequence[float], total: float) -> list[int]:
+    """``amounts`` in whole kroner that add up to ``total`` rounded (largest remainder):
+    each is rounded down, and the kroner still missing go to the largest fractions."""
+    target = int(Decimal(str(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # as shown
+    floors = [math.floor(a) for a in amounts]
+    missing = target - sum(floors)
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    if missing >= 0:
+        for i in order[:missing]:
+            floors[i] += 1
+    else:  # the amounts already exceed the total (cannot happen with shares of it)
+        for i in order[::-1][:-missing]:
+            floors[i] -= 1
+    return floors
+
+
+def _per_member(
+    organisations: Sequence[Organisation],
+    amounts: Mapping[tuple[int, int], float],
+    plan: Sequence[int],
+    spent: Sequence[float],
+) -> tuple[list[dict[str, Any]], list[int], dict[str, Any]]:
+    """Each member's part of each year's spending in proportion to its contribution that
+    year, in whole kroner. Every figure shown is rounded first and the totals are sums of
+    what is shown, so the cells of a row and of a column add up to their total exactly."""
+    spent_cells: list[list[int]] = [[] for _ in organisations]
+    given_cells: list[list[int]] = [[] for _ in organisations]
+    shares: list[list[float]] = [[] for _ in organisations]
+    for index, year in enumerate(plan):
+        given = [amounts.get((o.pk, year), 0.0) for o in organisations]
+        year_total = sum(given)
+        year_shares = [g / year_total if year_total else 0.0 for g in given]
+        spent_year = whole_kroner(
+            [share * spent[index] for share in year_shares],
+            spent[index] if year_total else 0.0,
+        )
+        given_year = whole_kroner(given, year_total)
+        for m in range(len(organisations)):
+            spent_cells[m].append(spent_year[m])
+            given_cells[m].append(given_year[m])
+            shares[m].append(year_shares[m])
+    total_spent = sum(sum(row) for row in spent_cells)
+    per_member = []
+    for m, organisation in enumerate(organisations):
+        member_spent = sum(spent_cells[m])
+        per_member.append(
+            {
+                "organisation": organisation,
+                "cells": [
+                    {"contribution": given, "share": share, "spent": part}
+                    for given, share, part in zip(
+                        given_cells[m], shares[m], spent_cells[m], strict=True
+                    )
+                ],
+                "contribution": sum(given_cells[m]),
+                "spent": member_spent,
+                "spent_share": member_spent / total_spent if total_spent else None,
+            }
+        )
+    column_totals = [sum(row[index] for row in spent_cells) for index in range(len(plan))]
+    member_sum = {
+        "spent": total_spent,
+        "spent_share": 1.0 if total_spent else None,
+        "contribution": sum(sum(row) for row in given_cells),
+        "contributions": [sum(row[index] for row in given_cells) for index in range(len(plan))],
+    }
+    return per_member, column_totals, member_sum
+
+
 def scenario_result(scenario: Scenario) -> ScenarioResult | None:
     """The frozen result in rows; None before the first run."""
     result = scenario.result
@@ -298,26 +369,7 @@ def scenario_result(scenario: Scenario) -> ScenarioResult | None:
         )
 
     organisations, amounts = _contributions(scenario.collaboration_id, plan)
-    year_totals = [sum(amounts.get((o.pk, y), 0.0) for o in organisations) for y in plan]
-    per_member = []
-    member_totals = [0.0] * len(plan)
-    for organisation in organisations:
-        cells = []
-        for index, year in enumerate(plan):
-            contribution = amounts.get((organisation.pk, year), 0.0)
-            share = contribution / year_totals[index] if year_totals[index] else 0.0
-            cells.append(
-                {"contribution": contribution, "share": share, "spent": share * spent[index]}
-            )
-            member_totals[index] += share * spent[index]
-        per_member.append(
-            {
-                "organisation": organisation,
-                "cells": cells,
-                "contribution": sum(c["contribution"] for c in cells),
-                "spent": sum(c["spent"] for c in cells),
-            }
-        )
+    per_member, member_totals, member_sum = _per_member(organisations, amounts, plan, spent)
 
     everything = sorted([*chosen, *left_out], key=lambda r: r.proposal.title)
     charts = {
@@ -356,6 +408,7 @@ def scenario_result(scenario: Scenario) -> ScenarioResult | None:
         budget=budget_rows,
         per_member=per_member,
         member_totals=member_totals,
+        member_sum=member_sum,
         value=float(result["value"]),
         cost=sum(spent),
         costs=spent,

@@ -181,7 +181,7 @@ def scenario_memo_docx(scenario: Scenario) -> bytes:
         )
         add_table(
             document,
-            [_("Medlem"), _("Bidrag i perioden"), _("Andel av forbruket")],
+            [_("Medlem"), _("Bidrag i perioden"), _("Forbruk fordelt på medlemmet (kr)")],
             [
                 [clean(m["organisation"].name), nok(m["contribution"]), nok(m["spent"])]
                 for m in result.per_member
