@@ -6,12 +6,14 @@ not reciprocal, values off the scale) gets a clear message and nothing is writte
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import World
 from samla.portfolio import services
@@ -264,3 +266,40 @@ def test_outsider_cannot_reach_alfas_criteria(world: World, criteria: list[Crite
         "portfolio:criterion_edit", kwargs={"slug": "beta", "criterion_id": criteria[0].uuid}
     )
     assert client.get(beta).status_code == 404
+
+
+def test_criteria_as_xlsx_has_the_weights_and_no_matrix_when_set_directly(
+    world: World, criteria: list[Criterion]
+) -> None:
+    assert world.client_for("outsider").get(url("criteria") + "?format=xlsx").status_code == 404
+    response = world.client_for("viewer").get(url("criteria") + "?format=xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Kriterier"]
+    rows = list(workbook["Kriterier"].iter_rows(values_only=True))
+    assert rows[0] == ("Kriterium", "Hva som gir høy score", "Vekt", "Vekt (%)")
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [
+        (NAMES[0], 0.5, 50.0),
+        (NAMES[1], 0.3, 30.0),
+        (NAMES[2], 0.2, 20.0),
+        ("Sum", 1.0, 100.0),
+    ]
+
+
+def test_criteria_as_xlsx_has_the_ahp_matrix_and_its_cr(
+    world: World, criteria: list[Criterion]
+) -> None:
+    world.client_for("office").post(url("ahp"), {**pairs(criteria, ("3", "5", "2")), "apply": "1"})
+    stored = weights(criteria)
+    workbook = load_workbook(
+        io.BytesIO(world.client_for("viewer").get(url("criteria") + "?format=xlsx").content)
+    )
+    assert workbook.sheetnames == ["Kriterier", "AHP"]
+    rows = list(workbook["AHP"].iter_rows(values_only=True))
+    assert rows[0] == ("Kriterium mot kriterium", *NAMES, "Vekt fra AHP")
+    assert rows[1][:4] == (NAMES[0], 1, 3, 5)
+    assert rows[2][:4] == (NAMES[1], round(1 / 3, 4), 1, 2)
+    assert rows[3][:4] == (NAMES[2], 0.2, 0.5, 1)
+    assert [round(r[4], 3) for r in rows[1:4]] == [round(float(w), 3) for w in stored]
+    cr = {r[0]: r[1] for r in rows[4:] if r and r[0]}
+    assert 0 < cr["Konsistensforhold (CR)"] < 0.1 and cr["Konsistent (CR ≤ 0,10)"] == "ja"

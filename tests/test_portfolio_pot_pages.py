@@ -5,11 +5,13 @@ negative amounts and a second copy of a year are refused with nothing written.""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import World
 from samla.organisations import services as organisations
@@ -222,3 +224,24 @@ def test_budget_use_follows_the_decided_scenario_else_the_latest(world: World) -
     assert "2\u00a0500\u00a0000\u00a0kr" in use  # 2027 spending of the decided scenario
     assert "62,5\u00a0%" in use  # of the 4 mill pot
     assert Scenario.objects.get(pk=other.pk).result is not None  # the other stays solved
+
+
+def test_the_pot_as_xlsx_has_the_contributions_capacity_and_use(world: World) -> None:
+    portfolio = build_portfolio(world)
+    services.scenario_record_decision(scenario=portfolio.scenario, decision=decision(world))
+    assert world.client_for("outsider").get(url("pot") + "?format=xlsx").status_code == 404
+    response = world.client_for("viewer").get(url("pot") + "?format=xlsx")
+    assert response.status_code == 200
+    assert "potten-alfa.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Bidrag", "Per år"]
+    rows = list(workbook["Bidrag"].iter_rows(values_only=True))
+    assert rows[0] == ("Medlem", "2027", "2028", "Sum (kr)")
+    by_member = {row[0]: row[1:] for row in rows[1:]}
+    assert by_member["A kommune"] == (1_000_000, 1_000_000, 2_000_000)
+    assert by_member["B kommune"] == (3_000_000, 3_000_000, 6_000_000)
+    assert by_member["Sum"] == (4_000_000, 4_000_000, 8_000_000)
+    years = list(workbook["Per år"].iter_rows(min_row=2, values_only=True))
+    assert years[0] == (2027, 4_000_000, 5_000, 2_500_000, 62.5, "Grunnscenario")
+    assert years[1][:5] == (2028, 4_000_000, 5_000, 1_000_000, 25.0)
+    assert "?format=xlsx" in world.client_for("viewer").get(url("pot")).content.decode()

@@ -636,3 +636,17 @@ def test_every_edit_page_saved_unchanged_changes_nothing(pf: Portfolio) -> None:
         if changed:
             problems.append(f"{address}: {changed}")
     assert not problems, "\n".join(problems)
+
+
+def test_groups_as_xlsx(pf: Portfolio) -> None:
+    assert pf.client("outsider").get(url("group_list") + "?format=xlsx").status_code == 404
+    response = pf.client("viewer").get(url("group_list") + "?format=xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook["Grupper"].iter_rows(values_only=True))
+    assert rows[0] == ("Gruppe", "Type", "Antall forslag", "Forslag")
+    name, kind, count, members = rows[1]
+    assert name == "Arkivløsninger" and kind == "Gjensidig utelukkende (høyst ett)" and count == 2
+    # the title starting with = is neutralised, not a formula
+    assert "F-1 Felles sak/arkiv" in members and '=HYPERLINK("x") Felles e-handel' in members
+    assert "?format=xlsx" in text(pf.client("viewer").get(url("group_list")))

@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
 from samla.finance import portfolio as engine
-from samla.governance.views.common import delete_then_redirect, form_page
+from samla.governance.views.common import XLSX, delete_then_redirect, download, form_page
 from samla.organisations.access import CollaborationAccess
 from samla.organisations.views import _add_validation_error
-from samla.portfolio import selectors, services
+from samla.portfolio import exports, selectors, services
 from samla.portfolio.access import access_criterion, may_manage_portfolio
 from samla.portfolio.forms.criteria import AhpForm, CriterionForm, WeightsForm, scale_label
 from samla.portfolio.models import Criterion
@@ -55,10 +55,15 @@ def criteria(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
         else:
             messages.success(request, _("Vektene er lagret."))
             return redirect(_url("criteria", access))
-    from_ahp = (
-        selectors.stored_matrix(items, selectors.stored_comparisons(access.collaboration))
-        is not None
-    )
+    matrix = selectors.stored_matrix(items, selectors.stored_comparisons(access.collaboration))
+    from_ahp = matrix is not None
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        result = engine.ahp(matrix) if matrix is not None else None
+        return download(
+            exports.criteria_xlsx(items, matrix, result),
+            f"kriterier-{access.collaboration.slug}.xlsx",
+            XLSX,
+        )
     return render(
         request,
         "portfolio/criteria/criteria.html",

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from samla.core.decorators import collaboration_view
 from samla.core.history import history_of
-from samla.governance.views.common import delete_then_redirect, form_page
+from samla.governance.views.common import XLSX, delete_then_redirect, download, form_page
 from samla.organisations.access import CollaborationAccess
+from samla.portfolio import exports, services
 from samla.portfolio import selectors_scenarios as selectors
-from samla.portfolio import services
 from samla.portfolio.access import access_pot_year, may_manage_portfolio
 from samla.portfolio.forms.pot import ContributionsComputeForm, PotYearForm
 from samla.portfolio.models import Contribution, PotYear
@@ -33,11 +33,16 @@ def _pot_url(access: CollaborationAccess) -> str:
 
 @collaboration_view
 def pot(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
+    overview = selectors.pot_overview(access.collaboration)
+    if request.GET.get("format") == "xlsx":
+        return download(
+            exports.pot_xlsx(overview), f"potten-{access.collaboration.slug}.xlsx", XLSX
+        )
     return render(
         request,
         "portfolio/pot/pot.html",
         {
-            "overview": selectors.pot_overview(access.collaboration),
+            "overview": overview,
             "may_manage": may_manage_portfolio(access),
             "section": "pot",
         },

@@ -423,11 +423,16 @@ def proposal_start_project(
 
 @collaboration_view
 def group_list(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
+    groups = selectors.groups(access.collaboration)
+    if request.GET.get("format") == "xlsx":
+        return download(
+            exports.groups_xlsx(groups), f"grupper-{access.collaboration.slug}.xlsx", XLSX
+        )
     return render(
         request,
         "portfolio/groups/group_list.html",
         {
-            "groups": selectors.groups(access.collaboration),
+            "groups": groups,
             "may_manage": may_manage_portfolio(access),
         },
     )
