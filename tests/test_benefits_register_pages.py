@@ -539,3 +539,45 @@ def test_register_and_its_xlsx_take_the_same_number_of_queries_for_more_benefits
             )
     for address, before in small.items():
         assert _count_queries(client, address) == before, address
+
+
+def test_register_pages_while_order_counts_and_xlsx_cover_every_benefit(
+    register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samla.benefits.views import register as register_views
+
+    monkeypatch.setattr(register_views, "REGISTER_PAGE_SIZE", 2)
+    client = register.client("viewer")
+    first = client.get(url("benefit_list")).content.decode()
+    # behind plan first on page 1; the one without indicator on page 2
+    assert _titles(first[first.index("<table") :].encode()) == [
+        "Raskere",
+        "Lavere lisenskostnader",
+    ]
+    assert "3 gevinster" in first  # the caption counts every benefit
+    assert "Side 1 av 2" in first and "side=2" in first
+    assert "Mangler indikator (1)" in first and "A kommune (2)" in first
+    second = client.get(url("benefit_list"), {"side": 2}).content.decode()
+    assert _titles(second[second.index("<table") :].encode()) == ["Bedre tjenester"]
+    assert "Side 2 av 2" in second
+    # the download holds every benefit, not one page
+    response = client.get(url("benefit_list_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content))["Gevinster"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "G-01",
+        "G-02",
+        "G-03",
+    ]
+
+
+def test_register_entries_agree_with_the_full_rows(register: Register) -> None:
+    from samla.benefits import selectors
+
+    day = D(2026, 11, 1)
+    entries = selectors.register_entries(register.world.alfa, today=day)
+    rows = selectors.benefits_with_progress(register.world.alfa, today=day)
+    assert [e.pk for e in entries] == [r.benefit.pk for r in rows]
+    assert [e.worst for e in entries] == [r.worst for r in rows]
+    assert [[i.assessment for i in e.indicators] for e in entries] == [
+        [p.assessment for p in r.indicators] for r in rows
+    ]

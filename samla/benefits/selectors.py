@@ -16,7 +16,7 @@ organisation; who measured is read through ``measurements_of``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -370,3 +370,146 @@ def measurements_of(indicator: Indicator) -> QuerySet[Measurement]:
         .select_related("organisation", "measured_by")
         .order_by("measured_on", F("organisation_id").asc(nulls_first=True), "pk")
     )
+
+
+# --- The register from plain values ------------------------------------------------------------
+#
+# A register of thousands of benefits cannot build every benefit, indicator and measurement as
+# model objects for each page view (some 25 000 objects at 2 000 benefits). The register's
+# order and filter counts need only each indicator's status, which these functions compute
+# from ``values()`` rows in five queries; the page then loads full objects for the benefits it
+# shows (``rows_for``).
+
+
+@dataclass
+class IndicatorStatus:
+    """One indicator's status computed from plain values (see ``register_entries``)."""
+
+    pk: int
+    benefit_id: int
+    assessment: Assessment
+
+    @property
+    def status(self) -> Status:
+        return self.assessment.status
+
+
+@dataclass
+class RegisterEntry:
+    """What the register sorts and filters a benefit by, without model objects."""
+
+    pk: int
+    status: str
+    benefit_class: str
+    project_id: int | None
+    programme_ids: set[int]
+    organisation_ids: set[int]
+    indicators: list[IndicatorStatus] = field(default_factory=list)
+    worst: Status | None = None
+
+    @property
+    def missing_indicator(self) -> bool:
+        return not self.indicators
+
+    @property
+    def statuses(self) -> set[str]:
+        return {str(i.status) for i in self.indicators}
+
+    @property
+    def sort_rank(self) -> int:
+        return status_rank(self.worst) if self.worst is not None else len(Status)
+
+
+def indicator_statuses(
+    indicators: QuerySet[Indicator], *, today: datetime.date | None = None
+) -> dict[int, IndicatorStatus]:
+    """Indicator pk → its status, for every indicator of ``indicators``, from plain values
+    in three queries (indicators, intermediate targets, latest measurements)."""
+    today = today or current_day()
+    rows = list(
+        indicators.values_list(
+            "pk", "benefit_id", "baseline_date", "baseline_value", "target_date", "target_value"
+        )
+    )
+    if not rows:
+        return {}
+    ids = indicators.values("pk")
+    between: dict[int, list[Point]] = {}
+    for indicator_id, day, value in (
+        IndicatorTarget.objects.filter(indicator__in=ids)
+        .order_by("indicator_id", "date")
+        .values_list("indicator_id", "date", "value")
+    ):
+        between.setdefault(indicator_id, []).append(Point(day, float(value)))
+    latest: dict[int, tuple[tuple[int, bool, int, int], Point]] = {}
+    on_latest = (
+        _on_latest_date()
+        .filter(indicator__in=ids)
+        .values_list("indicator_id", "measured_on", "organisation_id", "pk", "value")
+    )
+    for indicator_id, day, organisation_id, pk, value in on_latest:
+        key = (-day.toordinal(), organisation_id is not None, organisation_id or 0, -pk)
+        known = latest.get(indicator_id)
+        if known is None or key < known[0]:
+            latest[indicator_id] = (key, Point(day, float(value)))
+    result = {}
+    for pk, benefit_id, baseline_date, baseline_value, target_date, target_value in rows:
+        measured = latest.get(pk)
+        assessment = assess(
+            Point(baseline_date, float(baseline_value)),
+            Point(target_date, float(target_value)),
+            between.get(pk, []),
+            measured[1] if measured is not None else None,
+            today=today,
+        )
+        result[pk] = IndicatorStatus(pk, benefit_id, assessment)
+    return result
+
+
+def register_entries(
+    collaboration: Collaboration, *, today: datetime.date | None = None
+) -> list[RegisterEntry]:
+    """Every benefit of the collaboration with its indicators' statuses, worst first and then
+    by number and title (the register's order), in five queries of plain values."""
+    benefits = Benefit.objects.filter(collaboration=collaboration)
+    entries: dict[int, RegisterEntry] = {}
+    for (
+        pk,
+        status,
+        benefit_class,
+        project_id,
+        programme_id,
+        project_programme_id,
+    ) in benefits.order_by("code", "title").values_list(
+        "pk", "status", "benefit_class", "project_id", "programme_id", "project__programme_id"
+    ):
+        programmes = {p for p in (programme_id, project_programme_id) if p is not None}
+        entries[pk] = RegisterEntry(pk, status, benefit_class, project_id, programmes, set())
+    if not entries:
+        return []
+    through = Benefit.organisations.through.objects.filter(benefit__collaboration=collaboration)
+    for benefit_id, organisation_id in through.values_list("benefit_id", "organisation_id"):
+        entries[benefit_id].organisation_ids.add(organisation_id)
+    indicators = Indicator.objects.filter(benefit__collaboration=collaboration).order_by(
+        "order", "pk"
+    )
+    for indicator in indicator_statuses(indicators, today=today).values():
+        entries[indicator.benefit_id].indicators.append(indicator)
+    for entry in entries.values():
+        if entry.indicators:
+            entry.worst = min((i.status for i in entry.indicators), key=status_rank)
+    return sorted(entries.values(), key=lambda entry: entry.sort_rank)
+
+
+def rows_for(
+    collaboration: Collaboration, pks: Sequence[int], *, today: datetime.date | None = None
+) -> list[BenefitRow]:
+    """Full register rows (model objects, as ``benefits_with_progress`` builds them) for the
+    benefits ``pks``, in that order; a fixed number of queries."""
+    today = today or current_day()
+    benefits = list(register(collaboration, light=True).filter(pk__in=list(pks)))
+    for benefit in benefits:
+        benefit.collaboration = collaboration
+    _attach_targets(benefits)
+    by_pk = {benefit.pk: benefit_row(benefit, today=today) for benefit in benefits}
+    return [by_pk[pk] for pk in pks if pk in by_pk]

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy
 
 from samla.benefits import access as access_rules
 from samla.benefits.models import Benefit, BenefitClass, BenefitStatus, Indicator, Measurement
-from samla.benefits.selectors import MISSING_INDICATOR, MISSING_INDICATOR_LABEL, STATUS_LABELS
+from samla.benefits.selectors import (
+    MISSING_INDICATOR,
+    MISSING_INDICATOR_LABEL,
+    STATUS_LABELS,
+    RegisterEntry,
+)
 from samla.finance import benefits as arithmetic
 from samla.governance.models import Programme, Project
 from samla.organisations.access import CollaborationAccess
@@ -65,34 +70,34 @@ class Facet:
     chosen: str
 
 
-def _row_statuses(row: Any) -> set[str]:
-    if row.missing_indicator:
-        return {MISSING}
-    return {str(progress.status) for progress in row.indicators}
-
-
-def _labels(collaboration: Any) -> tuple[dict[str, list[tuple[str, str]]], dict[int, str]]:
-    """Each filter's options (value, label), and programme pk → UUID."""
+def _labels(
+    collaboration: Any,
+) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[int, str]]]:
+    """Each filter's options (value, label), and pk → UUID of the organisations, projects
+    and programmes (the filters' values are UUIDs)."""
     programmes = list(Programme.objects.filter(collaboration=collaboration).order_by("name"))
+    organisations = list(
+        Organisation.objects.filter(memberships__collaboration=collaboration).order_by("name")
+    )
+    projects = list(
+        Project.objects.filter(collaboration=collaboration, benefits__isnull=False)
+        .distinct()
+        .order_by("code", "name")
+    )
     labels = {
         "status": [(v, str(label)) for v, label in BenefitStatus.choices],
         "klasse": [(v, str(label)) for v, label in BenefitClass.choices],
-        "organisasjon": [
-            (str(o.uuid), o.name)
-            for o in Organisation.objects.filter(memberships__collaboration=collaboration).order_by(
-                "name"
-            )
-        ],
-        "prosjekt": [
-            (str(p.uuid), f"{p.code} {p.name}".strip())
-            for p in Project.objects.filter(collaboration=collaboration, benefits__isnull=False)
-            .distinct()
-            .order_by("code", "name")
-        ],
+        "organisasjon": [(str(o.uuid), o.name) for o in organisations],
+        "prosjekt": [(str(p.uuid), f"{p.code} {p.name}".strip()) for p in projects],
         "program": [(str(p.uuid), p.name) for p in programmes],
         "indikator": [(str(v), str(label)) for v, label in INDICATOR_STATUS_LABELS.items()],
     }
-    return labels, {p.pk: str(p.uuid) for p in programmes}
+    uuids = {
+        "organisasjon": {o.pk: str(o.uuid) for o in organisations},
+        "prosjekt": {p.pk: str(p.uuid) for p in projects},
+        "program": {p.pk: str(p.uuid) for p in programmes},
+    }
+    return labels, uuids
 
 
 FACET_LABELS = {
@@ -105,34 +110,37 @@ FACET_LABELS = {
 }
 
 
-def _row_values(row: Any, programme_uuids: dict[int, str]) -> dict[str, set[str]]:
-    """What a register row offers for each filter. A benefit belongs to its own programme
+def _row_values(entry: RegisterEntry, uuids: dict[str, dict[int, str]]) -> dict[str, set[str]]:
+    """What a register entry offers for each filter. A benefit belongs to its own programme
     and to the programme of its project."""
-    benefit = row.benefit
-    programmes = {benefit.programme_id, benefit.project.programme_id if benefit.project else None}
+    project = uuids["prosjekt"].get(entry.project_id) if entry.project_id is not None else None
     return {
-        "status": {benefit.status},
-        "klasse": {benefit.benefit_class},
-        "organisasjon": {str(o.uuid) for o in benefit.organisations.all()},
-        "prosjekt": {str(benefit.project.uuid)} if benefit.project else set(),
-        "program": {programme_uuids[pk] for pk in programmes if pk in programme_uuids},
-        "indikator": _row_statuses(row),
+        "status": {entry.status},
+        "klasse": {entry.benefit_class},
+        "organisasjon": {
+            uuids["organisasjon"][pk]
+            for pk in entry.organisation_ids
+            if pk in uuids["organisasjon"]
+        },
+        "prosjekt": {project} if project else set(),
+        "program": {uuids["program"][pk] for pk in entry.programme_ids if pk in uuids["program"]},
+        "indikator": {MISSING} if entry.missing_indicator else entry.statuses,
     }
 
 
 def filter_register(
-    rows: Sequence[Any], params: Any, collaboration: Any
-) -> tuple[list[Any], list[Facet], dict[str, str]]:
-    """The rows that pass every chosen filter (in the order given), and each filter's
+    rows: Sequence[RegisterEntry], params: Any, collaboration: Any
+) -> tuple[list[RegisterEntry], list[Facet], dict[str, str]]:
+    """The register entries (``selectors.register_entries``) that pass every chosen filter (in the order given), and each filter's
     options counted among the rows that pass the *other* filters (so a count says what
     choosing it would show). Unknown values in the query string are ignored."""
-    labels, programme_uuids = _labels(collaboration)
+    labels, uuids = _labels(collaboration)
     chosen: dict[str, str] = {}
     for name in FACET_LABELS:
         value = str(params.get(name, "") or "").strip()
         if value and value in {v for v, _label in labels[name]}:
             chosen[name] = value
-    values = [(row, _row_values(row, programme_uuids)) for row in rows]
+    values = [(row, _row_values(row, uuids)) for row in rows]
 
     def passes(offered: dict[str, set[str]], skip: str | None = None) -> bool:
         return all(value in offered[name] for name, value in chosen.items() if name != skip)

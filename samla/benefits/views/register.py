@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,20 +52,35 @@ def benefit_url(benefit: Benefit) -> str:
     )
 
 
-def _register_rows(request: HttpRequest, access: CollaborationAccess) -> tuple[list[Any], Any, Any]:
-    rows = selectors.benefits_with_progress(access.collaboration)
-    shown, facets, chosen = selectors_pages.filter_register(rows, request.GET, access.collaboration)
+# The register shows a page of benefits at a time (as the governance portfolio does); the
+# order and the filter counts still cover every benefit (computed from plain values).
+REGISTER_PAGE_SIZE = 50
+
+
+def _register_entries(
+    request: HttpRequest, access: CollaborationAccess
+) -> tuple[list[Any], Any, Any]:
+    entries = selectors.register_entries(access.collaboration, today=today())
+    shown, facets, chosen = selectors_pages.filter_register(
+        entries, request.GET, access.collaboration
+    )
     return shown, facets, chosen
 
 
 @collaboration_view
 def benefit_list(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
-    rows, facets, chosen = _register_rows(request, access)
+    entries, facets, chosen = _register_entries(request, access)
+    page = Paginator(entries, REGISTER_PAGE_SIZE).get_page(request.GET.get("side"))
+    rows = selectors.rows_for(
+        access.collaboration, [entry.pk for entry in page.object_list], today=today()
+    )
     return render(
         request,
         "benefits/register/benefit_list.html",
         {
             "rows": rows,
+            "page": page,
+            "total": page.paginator.count,
             "facets": facets,
             "chosen": chosen,
             "query": request.GET.urlencode() if chosen else "",
@@ -77,7 +93,9 @@ def benefit_list(request: HttpRequest, access: CollaborationAccess) -> HttpRespo
 
 @collaboration_view
 def benefit_list_xlsx(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
-    rows, _facets, _chosen = _register_rows(request, access)
+    entries, _facets, _chosen = _register_entries(request, access)
+    # every benefit that passes the filters, not just a page
+    rows = selectors.rows_for(access.collaboration, [entry.pk for entry in entries], today=today())
     content = exports.register_xlsx(rows)
     return download(content, f"gevinstregister-{access.collaboration.slug}.xlsx", XLSX)
 
