@@ -650,3 +650,46 @@ def test_groups_as_xlsx(pf: Portfolio) -> None:
     # the title starting with = is neutralised, not a formula
     assert "F-1 Felles sak/arkiv" in members and '=HYPERLINK("x") Felles e-handel' in members
     assert "?format=xlsx" in text(pf.client("viewer").get(url("group_list")))
+
+
+def test_costs_are_taken_from_the_linked_business_case(pf: Portfolio) -> None:
+    from tests.test_portfolio_services import case_version
+
+    version = case_version(pf.world)
+    services.proposal_update(proposal=pf.mine, case_version=version)
+    detail = url("proposal_detail", proposal_id=pf.mine.uuid)
+    action = url("proposal_costs_from_case", proposal_id=pf.mine.uuid)
+    assert "Hent kostnader fra business case" in text(pf.client("editor_a").get(detail))
+    assert "Hent kostnader fra business case" not in text(pf.client("viewer").get(detail))
+    before = list(ProposalCost.objects.filter(proposal=pf.mine).values_list("year", "amount"))
+    for persona in ("viewer", "editor_b"):
+        assert pf.client(persona).post(action).status_code == 403
+    assert pf.client("outsider").post(action).status_code == 404
+    assert pf.client("editor_a").get(action).status_code == 405
+    assert (
+        list(ProposalCost.objects.filter(proposal=pf.mine).values_list("year", "amount")) == before
+    )
+    page = text(pf.client("editor_a").post(action, follow=True))
+    assert "hentet fra alternativet «Felles plattform»" in page and "utkast" in page
+    assert list(
+        ProposalCost.objects.filter(proposal=pf.mine).order_by("year").values_list("year", "amount")
+    ) == [(2027, Decimal(1_000_000)), (2028, Decimal(200_000)), (2029, Decimal(200_000))]
+    assert Proposal.objects.get(pk=pf.mine.pk).npv == Decimal(320_266)
+
+
+def test_costs_from_a_case_without_one_linked_gives_a_message_and_changes_nothing(
+    pf: Portfolio,
+) -> None:
+    before = list(ProposalCost.objects.filter(proposal=pf.mine).values_list("year", "amount"))
+    page = text(
+        pf.client("office").post(
+            url("proposal_costs_from_case", proposal_id=pf.mine.uuid), follow=True
+        )
+    )
+    assert "ikke knyttet til en business case" in page
+    assert (
+        list(ProposalCost.objects.filter(proposal=pf.mine).values_list("year", "amount")) == before
+    )
+    assert "Hent kostnader fra business case" not in text(
+        pf.client("office").get(url("proposal_detail", proposal_id=pf.mine.uuid))
+    )

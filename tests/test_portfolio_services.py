@@ -274,3 +274,79 @@ def test_a_decided_scenario_approves_its_choice_and_is_then_frozen(world: World)
         services.scenario_update(scenario=scenario, name="Endret")
     with pytest.raises(ValidationError):
         services.scenario_record_decision(scenario=scenario, decision=decision)
+
+
+# --- Cost and NPV from a business case -------------------------------------------------------
+
+CASE = {
+    "name": "Felles plattform",
+    "base_year": 2027,
+    "years": 3,
+    "discount_rate": 0.04,
+    "tax_financing": False,
+    "alternatives": [
+        {"name": "Som i dag", "zero": True, "lines": []},
+        {
+            "name": "Liten løsning",
+            "lines": [
+                {"kind": "investment", "name": "Oppsett", "amount": 300_000, "year": 2027},
+                {"kind": "benefit", "name": "Sparte timer", "amount": 100_000, "from": 2028},
+            ],
+        },
+        {
+            "name": "Felles plattform",
+            "lines": [
+                {"kind": "investment", "name": "Innføring", "amount": 1_000_000, "year": 2027},
+                {"kind": "operating", "name": "Lisens", "amount": 200_000, "from": 2028},
+                {"kind": "benefit", "name": "Gevinst", "amount": 900_000, "from": 2028},
+            ],
+        },
+    ],
+}
+
+
+def case_version(world: World, document: dict | None = None):  # type: ignore[no-untyped-def,type-arg]
+    from samla.cases import services as cases
+
+    return cases.case_import(collaboration=world.alfa, document=document or CASE).versions.get()
+
+
+def test_costs_and_npv_come_from_the_best_alternative_of_the_case(world: World) -> None:
+    from samla.portfolio.models import ProposalCost
+
+    version = case_version(world)
+    proposal = _proposal(world, "Plattform", {2026: 50_000, 2027: 10_000}, case_version=version)
+    kept_hours = ProposalCost.objects.get(proposal=proposal, year=2027).hours
+    taken = services.proposal_costs_from_case(proposal=proposal)
+    assert taken.alternative == "Felles plattform" and taken.draft
+    costs = {c.year: (c.amount, c.hours) for c in ProposalCost.objects.filter(proposal=proposal)}
+    assert costs == {
+        2027: (Decimal(1_000_000), kept_hours),
+        2028: (Decimal(200_000), Decimal(0)),
+        2029: (Decimal(200_000), Decimal(0)),
+    }
+    # NPV against the zero alternative: -1 mill now, +700 000 net in each of two years
+    expected = round(-1_000_000 + 700_000 / 1.04 + 700_000 / 1.04**2)
+    assert Proposal.objects.get(pk=proposal.pk).npv == Decimal(expected)
+    # the replaced year and the change of 2027 are in the history
+    assert ProposalCost.history.filter(year=2026, history_type="-").exists()  # type: ignore[attr-defined]
+    assert ProposalCost.objects.get(proposal=proposal, year=2027).history.count() == 2  # type: ignore[attr-defined]
+
+
+def test_a_case_without_an_alternative_to_the_zero_one_is_refused_and_nothing_changes(
+    world: World,
+) -> None:
+    from samla.portfolio.models import ProposalCost
+
+    only_zero = {**CASE, "alternatives": [CASE["alternatives"][0]]}  # type: ignore[index]
+    proposal = _proposal(
+        world, "Plattform", {2027: 10_000}, case_version=case_version(world, only_zero)
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.proposal_costs_from_case(proposal=proposal)
+    assert "ikke noe alternativ utenom nullalternativet" in caught.value.messages[0]
+    assert [c.amount for c in ProposalCost.objects.filter(proposal=proposal)] == [Decimal(10_000)]
+    assert Proposal.objects.get(pk=proposal.pk).npv is None
+    unlinked = _proposal(world, "Uten sak", {2027: 10_000})
+    with pytest.raises(ValidationError, match="ikke knyttet til en business case"):
+        services.proposal_costs_from_case(proposal=unlinked)

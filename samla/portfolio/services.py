@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -277,6 +278,77 @@ def proposal_delete(*, proposal: Proposal) -> None:
             "requires", _("Andre forslag forutsetter dette: %(names)s.") % {"names": names}
         )
     proposal.delete()
+
+
+CASE_ITERATIONS = 100  # the costs and NPV taken are point estimates; few draws suffice
+
+
+@dataclass(frozen=True)
+class CaseCosts:
+    proposal: Proposal
+    alternative: str  # the alternative the figures came from
+    draft: bool  # the version is a draft, so its figures may still change
+
+
+@transaction.atomic
+def proposal_costs_from_case(*, proposal: Proposal) -> CaseCosts:
+    """Cost per year and NPV from the linked business-case version: of its alternatives other
+    than the zero one, the one with the highest NPV against the zero alternative (as the
+    case's own pages rank them). Each plan year's investment and operating cost (optimism
+    bias included, real prices, whole kroner) replaces the proposal's cost rows; the hours of
+    a year that stays are kept. A draft version is allowed (its figures may still change)."""
+    from samla.cases.document import evaluate_version
+
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("case_version")
+        .get(pk=proposal.pk)
+    )
+    version = proposal.case_version
+    if version is None:
+        raise _error("case_version", _("Forslaget er ikke knyttet til en business case."))
+    if proposal.status == ProposalStatus.STARTED:
+        raise _error("status", _("Forslaget er startet som prosjekt og kan ikke endres."))
+    result = evaluate_version(version, iterations=CASE_ITERATIONS)
+    others = [alt for alt in result.alternatives if not alt.zero]
+    if not others:
+        raise _error(
+            "case_version",
+            _(
+                "Business casen har ikke noe alternativ utenom nullalternativet å hente kostnader fra."
+            ),
+        )
+    best = max(others, key=lambda alt: alt.npv_vs_zero)
+    amounts = {
+        flow.year: Decimal(str(flow.costs)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        for flow in best.yearly
+    }
+    amounts = {year: amount for year, amount in amounts.items() if amount > 0}
+    if not amounts:
+        raise _error(
+            "case_version",
+            _("Alternativet «%(name)s» har ingen investerings- eller driftskostnader.")
+            % {"name": best.name},
+        )
+    existing = {cost.year: cost for cost in proposal.costs.all()}
+    for year, cost in existing.items():
+        if year not in amounts:
+            cost.delete()
+    for year, amount in sorted(amounts.items()):
+        row = existing.get(year) or ProposalCost(proposal=proposal, year=year)
+        if row.pk is not None and row.amount == amount:
+            continue
+        row.amount = amount
+        row.full_clean()
+        row.save()
+    proposal.npv = Decimal(str(best.npv_vs_zero)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    proposal.full_clean()
+    proposal.save(update_fields=["npv"])
+    return CaseCosts(
+        proposal=proposal,
+        alternative=best.name,
+        draft=version.stage == version.Stage.DRAFT,
+    )
 
 
 @transaction.atomic

@@ -40,6 +40,8 @@ PAGES: dict[str, Page | list[Page]] = {
     ],
     "portfolio:proposal_cost_edit": form(A_EDITORS, **YEAR),
     "portfolio:proposal_cost_delete": action(A_EDITORS, **YEAR),
+    # no business case is linked: the allowed get a message back on the proposal
+    "portfolio:proposal_costs_from_case": action(A_EDITORS),
     "portfolio:proposal_scores": form(MANAGERS),
     # the proposal is «innmeldt»: managers are sent back to it with a message
     "portfolio:proposal_start_project": form(MANAGERS),

@@ -363,6 +363,28 @@ def proposal_cost_delete(
 
 
 @collaboration_view
+@require_POST
+def proposal_costs_from_case(
+    request: HttpRequest, access: CollaborationAccess, proposal_id: str
+) -> HttpResponse:
+    """Replace the cost per year and the NPV with the linked business case's figures."""
+    proposal = access_proposal(access, proposal_id, for_change=True)
+    try:
+        taken = services.proposal_costs_from_case(proposal=proposal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = _(
+            "Kostnadene per år og netto nåverdi er hentet fra alternativet «%(name)s» i "
+            "business casen."
+        ) % {"name": taken.alternative}
+        if taken.draft:
+            text += " " + _("Versjonen er et utkast, så tallene kan endre seg.")
+        messages.success(request, text)
+    return redirect(_proposal_url("proposal_detail", proposal))
+
+
+@collaboration_view
 def proposal_scores(
     request: HttpRequest, access: CollaborationAccess, proposal_id: str
 ) -> HttpResponse:
@@ -501,6 +523,11 @@ urlpatterns: list[URLPattern] = [
     path(PROPOSAL + "kostnader/<int:year>/", proposal_cost_edit, name="proposal_cost_edit"),
     path(
         PROPOSAL + "kostnader/<int:year>/slett/", proposal_cost_delete, name="proposal_cost_delete"
+    ),
+    path(
+        PROPOSAL + "kostnader/fra-business-case/",
+        proposal_costs_from_case,
+        name="proposal_costs_from_case",
     ),
     path(PROPOSAL + "score/", proposal_scores, name="proposal_scores"),
     path(PROPOSAL + "start/", proposal_start_project, name="proposal_start_project"),
