@@ -693,3 +693,28 @@ def test_costs_from_a_case_without_one_linked_gives_a_message_and_changes_nothin
     assert "Hent kostnader fra business case" not in text(
         pf.client("office").get(url("proposal_detail", proposal_id=pf.mine.uuid))
     )
+
+
+def test_ranked_list_has_a_bubble_chart_of_the_rows_shown(pf: Portfolio) -> None:
+    import json
+    import re
+
+    html = text(pf.client("viewer").get(url("overview")))
+    assert 'data-scenario-chart="chart-ranked"' in html and "portfolio/scenario_charts.js" in html
+    assert "Tabellen under har de samme tallene" in html
+    data = json.loads(
+        re.search(r'<script id="chart-ranked" type="application/json">(.*?)</script>', html, re.S)[
+            1
+        ]  # type: ignore[index]
+    )
+    points = {p["name"]: p for p in data["points"]}
+    assert points["F-1 Felles sak/arkiv"] == {
+        "name": "F-1 Felles sak/arkiv",
+        "cost": 2_000_000.0,
+        "value": 70.0,  # 0.5·4/5·100 + 0.3·5/5·100
+        "risk": 2,
+        "chosen": True,
+    }
+    assert len(points) == Proposal.objects.filter(collaboration=pf.world.alfa).count()
+    assert "<script>" not in html.replace('<script type="application/json"', "")
+    assert 'style="' not in html

@@ -109,11 +109,28 @@ def overview(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
     query = request.GET.copy()
     query.pop("side", None)
     query.pop("format", None)
+    bubble = {
+        "kind": "bubble",
+        "chosen": _("Forslag"),
+        "x": _("Kostnad i alt (kr)"),
+        "y": _("Verdi (0–100)"),
+        "points": [
+            {
+                "name": str(row.proposal),
+                "cost": float(row.cost),
+                "value": round(row.value, 1),
+                "risk": row.proposal.risk,
+                "chosen": True,
+            }
+            for row in page.object_list
+        ],
+    }
     return render(
         request,
         "portfolio/proposals/overview.html",
         {
             "rows": page.object_list,
+            "bubble": bubble,
             "page": page,
             "total": len(rows),
             "chosen": chosen,

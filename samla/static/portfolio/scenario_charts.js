@@ -1,4 +1,5 @@
-// Scenario charts: budget use per year (bars), value against cost with risk as bubble size,
+// Scenario charts: budget use per year (bars), value against cost with risk as bubble size
+// (also on the ranked list of proposals),
 // and the efficient frontier (line). No inline script: the data sits in
 // <script type="application/json" id="…"> beside <div data-scenario-chart="…">, and every
 // chart has a table with the same numbers next to it.
@@ -54,10 +55,12 @@
     option.xAxis = { type: "value", name: data.x, nameLocation: "middle", nameGap: 28, axisLabel: { formatter: short } };
     option.yAxis = { type: "value", name: data.y, nameTextStyle: { align: "left" } };
     function size(value) { return 8 + value[2] * 6; }
-    option.series = [
-      { name: data.chosen, type: "scatter", data: points(true), symbolSize: size },
-      { name: data.left, type: "scatter", data: points(false), symbolSize: size, itemStyle: { opacity: 0.6 } },
-    ];
+    option.series = [{ name: data.chosen, type: "scatter", data: points(true), symbolSize: size }];
+    if (data.left) {  // the ranked list has no «left out»: one series only
+      option.series.push({ name: data.left, type: "scatter", data: points(false), symbolSize: size, itemStyle: { opacity: 0.6 } });
+    } else {
+      option.legend.show = false;
+    }
     return option;
   }
 
