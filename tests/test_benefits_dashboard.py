@@ -157,3 +157,14 @@ def test_query_count_is_pinned_at_two_sizes(data: World) -> None:
     build_realisation(data, name="Tredje")
     assert _queries(data) == small
     assert small <= 20
+
+
+def test_watch_list_shows_the_worst_and_says_how_many_in_all(
+    data: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors_reports, "WATCH_LIMIT", 1)
+    board = selectors_reports.dashboard(data.alfa)
+    assert [w.benefit.title for w in board.watch] == ["Bak plan"]
+    assert board.watch_total == 2
+    html = data.client_for("viewer").get(DASHBOARD).content.decode()
+    assert "de 1 verste av 2" in html

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -404,6 +405,7 @@ class RegisterEntry:
     project_id: int | None
     programme_ids: set[int]
     organisation_ids: set[int]
+    position: int = 0  # in the order of number and title
     indicators: list[IndicatorStatus] = field(default_factory=list)
     worst: Status | None = None
 
@@ -420,6 +422,11 @@ class RegisterEntry:
         return status_rank(self.worst) if self.worst is not None else len(Status)
 
 
+def _real(name: str) -> Cast:
+    """A decimal column read as a float (the arithmetic is in floats; no Decimal per value)."""
+    return Cast(name, FloatField())
+
+
 def indicator_statuses(
     indicators: QuerySet[Indicator], *, today: datetime.date | None = None
 ) -> dict[int, IndicatorStatus]:
@@ -428,7 +435,12 @@ def indicator_statuses(
     today = today or current_day()
     rows = list(
         indicators.values_list(
-            "pk", "benefit_id", "baseline_date", "baseline_value", "target_date", "target_value"
+            "pk",
+            "benefit_id",
+            "baseline_date",
+            _real("baseline_value"),
+            "target_date",
+            _real("target_value"),
         )
     )
     if not rows:
@@ -438,26 +450,26 @@ def indicator_statuses(
     for indicator_id, day, value in (
         IndicatorTarget.objects.filter(indicator__in=ids)
         .order_by("indicator_id", "date")
-        .values_list("indicator_id", "date", "value")
+        .values_list("indicator_id", "date", _real("value"))
     ):
-        between.setdefault(indicator_id, []).append(Point(day, float(value)))
+        between.setdefault(indicator_id, []).append(Point(day, value))
     latest: dict[int, tuple[tuple[int, bool, int, int], Point]] = {}
     on_latest = (
         _on_latest_date()
         .filter(indicator__in=ids)
-        .values_list("indicator_id", "measured_on", "organisation_id", "pk", "value")
+        .values_list("indicator_id", "measured_on", "organisation_id", "pk", _real("value"))
     )
     for indicator_id, day, organisation_id, pk, value in on_latest:
         key = (-day.toordinal(), organisation_id is not None, organisation_id or 0, -pk)
         known = latest.get(indicator_id)
         if known is None or key < known[0]:
-            latest[indicator_id] = (key, Point(day, float(value)))
+            latest[indicator_id] = (key, Point(day, value))
     result = {}
     for pk, benefit_id, baseline_date, baseline_value, target_date, target_value in rows:
         measured = latest.get(pk)
         assessment = assess(
-            Point(baseline_date, float(baseline_value)),
-            Point(target_date, float(target_value)),
+            Point(baseline_date, baseline_value),
+            Point(target_date, target_value),
             between.get(pk, []),
             measured[1] if measured is not None else None,
             today=today,
@@ -484,7 +496,9 @@ def register_entries(
         "pk", "status", "benefit_class", "project_id", "programme_id", "project__programme_id"
     ):
         programmes = {p for p in (programme_id, project_programme_id) if p is not None}
-        entries[pk] = RegisterEntry(pk, status, benefit_class, project_id, programmes, set())
+        entries[pk] = RegisterEntry(
+            pk, status, benefit_class, project_id, programmes, set(), len(entries)
+        )
     if not entries:
         return []
     through = Benefit.organisations.through.objects.filter(benefit__collaboration=collaboration)

@@ -44,8 +44,12 @@ from samla.benefits.selectors import (
     MISSING_INDICATOR,
     BenefitRow,
     IndicatorProgress,
+    RegisterEntry,
     benefit_row,
+    indicator_progress,
+    prefetch_indicators,
     register,
+    register_entries,
     status_label,
 )
 from samla.cases.document import parse_document, version_document
@@ -164,41 +168,67 @@ def _weights(version: CaseVersion, line: Line, cache: dict[int, Any]) -> dict[st
     return weights
 
 
+# An indicator's pricing: (baseline value, target value, kroner per unit).
+Pricing = tuple[float, float, float]
+# A measurement as the actuals read it: (organisation name or None, date, value), oldest first.
+MeasuredValue = tuple[str | None, datetime.date, Decimal]
+
+
+def actuals_from_values(
+    pricing: dict[int, Pricing], measured: dict[int, list[MeasuredValue]]
+) -> dict[tuple[str, int], Decimal]:
+    """(organisation name, year) → kroner realised, from each priced indicator's latest
+    measurement in the year per organisation («Felles» for none)."""
+    actual: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for indicator_id, (baseline, target, factor) in pricing.items():
+        latest: dict[tuple[str, int], Decimal] = {}
+        for name, day, value in measured.get(indicator_id, []):
+            latest[(name if name is not None else COMMON, day.year)] = value
+        for key, value in latest.items():
+            kroner = monetised(float(value), baseline, target, factor)
+            actual[key] += Decimal(repr(kroner)).quantize(ORE)
+    return actual
+
+
 def _actuals(
     indicators: Sequence[Indicator],
 ) -> tuple[dict[tuple[str, int], Decimal], bool]:
     """(organisation name, year) → kroner realised; and whether any indicator is priced."""
-    actual: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
-    priced = False
+    pricing: dict[int, Pricing] = {}
+    measured: dict[int, list[MeasuredValue]] = {}
     for indicator in indicators:
         factor = indicator.kroner_factor
         if factor is None:
             continue
-        priced = True
-        latest: dict[tuple[str, int], Measurement] = {}
-        for measurement in indicator.measurements.all():  # ordered by date
-            name = measurement.organisation.name if measurement.organisation is not None else COMMON
-            latest[(name, measurement.measured_on.year)] = measurement
-        for key, measurement in latest.items():
-            kroner = monetised(
-                float(measurement.value),
-                float(indicator.baseline_value),
-                float(indicator.target_value),
-                float(factor),
+        pricing[indicator.pk] = (
+            float(indicator.baseline_value),
+            float(indicator.target_value),
+            float(factor),
+        )
+        measured[indicator.pk] = [
+            (
+                m.organisation.name if m.organisation is not None else None,
+                m.measured_on,
+                m.value,
             )
-            actual[key] += Decimal(repr(kroner)).quantize(ORE)
-    return actual, priced
+            for m in indicator.measurements.all()  # ordered by date
+        ]
+    return actuals_from_values(pricing, measured), bool(pricing)
 
 
 def plan_versus_actual(
-    benefit: Benefit, *, cache: dict[int, Any] | None = None
+    benefit: Benefit,
+    *,
+    cache: dict[int, Any] | None = None,
+    actuals: tuple[dict[tuple[str, int], Decimal], bool] | None = None,
 ) -> PlanVersusActual:
     """Plan against actual for one benefit whose indicators, measurements (with their
     organisation) and case line (with alternative and version) are loaded; see
-    :func:`with_plan_data`."""
+    :func:`with_plan_data`. ``actuals`` (from :func:`actuals_from_values`, and whether an
+    indicator is priced) spares loading the measurements."""
     cache = {} if cache is None else cache
     indicators = list(benefit.indicators.all())
-    actual, priced = _actuals(indicators)
+    actual, priced = _actuals(indicators) if actuals is None else actuals
     line = benefit.case_line
     version = line.alternative.version if line is not None else None
     notes: list[str] = []
@@ -568,6 +598,7 @@ class Dashboard:
     watch: list[Watch]
     status_counts: list[StatusCount]
     draft_notes: int  # benefits whose case line is in a draft version (no plan yet)
+    watch_total: int = 0  # indicators behind plan or at risk in all (``watch`` is the worst)
 
     @property
     def plan(self) -> Decimal:
@@ -592,24 +623,99 @@ def _programme_of(benefit: Benefit) -> str:
     return _("Uten program")
 
 
+# The dashboard lists at most this many indicators behind plan or at risk (the worst).
+WATCH_LIMIT = 50
+
+
+def _priced_indicators(collaboration: Collaboration) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(benefit__collaboration=collaboration).filter(
+        Q(unit=Unit.KRONER) | Q(kroner_per_unit__isnull=False)
+    )
+
+
+def _dashboard_actuals(
+    collaboration: Collaboration,
+) -> dict[int, tuple[dict[tuple[str, int], Decimal], bool]]:
+    """Benefit pk → (its actuals, True) for every benefit with a priced indicator, from
+    plain values in two queries (no measurement objects)."""
+    priced = _priced_indicators(collaboration)
+    pricing: dict[int, dict[int, Pricing]] = defaultdict(dict)
+    for pk, benefit_id, unit, factor, baseline, target in priced.values_list(
+        "pk", "benefit_id", "unit", "kroner_per_unit", "baseline_value", "target_value"
+    ):
+        # as Indicator.kroner_factor: an amount in kroner is worth 1 kroner a unit
+        per_unit = (factor or Decimal(1)) if unit == Unit.KRONER else factor
+        if per_unit is not None:  # always, by the filter
+            pricing[benefit_id][pk] = (float(baseline), float(target), float(per_unit))
+    measured: dict[int, list[MeasuredValue]] = defaultdict(list)
+    rows = (
+        Measurement.objects.filter(indicator__in=priced.values("pk"))
+        .order_by("indicator_id", "measured_on", "pk")
+        .values_list("indicator_id", "organisation__name", "measured_on", "value")
+    )
+    for indicator_id, name, day, value in rows:
+        measured[indicator_id].append((name, day, value))
+    return {
+        benefit_id: (actuals_from_values(prices, measured), True)
+        for benefit_id, prices in pricing.items()
+    }
+
+
+def _watch(entries: list[RegisterEntry], today: datetime.date) -> tuple[list[Watch], int]:
+    """The worst ``WATCH_LIMIT`` indicators behind plan or at risk (behind first, then the
+    largest shortfall), loaded as objects; and how many there are in all."""
+    position = {entry.pk: index for index, entry in enumerate(entries)}
+    flagged = [
+        indicator
+        for entry in entries
+        for indicator in entry.indicators
+        if indicator.status in (Status.BEHIND, Status.AT_RISK)
+    ]
+    flagged.sort(
+        key=lambda i: (
+            status_rank(i.status),
+            -(i.assessment.shortfall or 0),
+            position[i.benefit_id],
+        )
+    )
+    chosen = [i.pk for i in flagged[:WATCH_LIMIT]]
+    loaded = {
+        indicator.pk: indicator
+        for indicator in prefetch_indicators(Indicator.objects.filter(pk__in=chosen))
+    }
+    watch = [
+        Watch(loaded[pk].benefit, indicator_progress(loaded[pk], today=today))
+        for pk in chosen
+        if pk in loaded
+    ]
+    return watch, len(flagged)
+
+
 def dashboard(collaboration: Collaboration) -> Dashboard:
     """The collaboration's benefits in kroner per year, organisation and programme, the
     indicators behind plan and at risk, and how many benefits have each status. A fixed
-    number of queries."""
-    benefits = with_plan_data(
-        Benefit.objects.filter(collaboration=collaboration).order_by("code", "title")
+    number of queries, and model objects only for the benefits with a plan or a priced
+    indicator (without their measurements) and for the indicators listed."""
+    today = current_day()
+    entries = sorted(register_entries(collaboration, today=today), key=lambda e: e.position)
+    actuals = _dashboard_actuals(collaboration)
+    benefits = (
+        Benefit.objects.filter(collaboration=collaboration)
+        .filter(
+            Q(case_line__isnull=False)
+            | Q(pk__in=_priced_indicators(collaboration).values("benefit_id"))
+        )
+        .select_related("case_line__alternative__version__case", "project__programme", "programme")
+        .prefetch_related("indicators")
+        .order_by("code", "title")
     )
     cache: dict[int, Any] = {}
     by_year: dict[str, Sum] = {}
     by_organisation: dict[str, Sum] = {}
     by_programme: dict[str, Sum] = {}
-    watch: list[Watch] = []
-    worst: dict[str, int] = defaultdict(int)
     drafts = 0
-    count = 0
     for benefit in benefits:
-        count += 1
-        pva = plan_versus_actual(benefit, cache=cache)
+        pva = plan_versus_actual(benefit, cache=cache, actuals=actuals.get(benefit.pk, ({}, False)))
         if pva.line is not None and not pva.plan_counts:
             drafts += 1
         for cell in pva.totals:
@@ -618,14 +724,10 @@ def dashboard(collaboration: Collaboration) -> Dashboard:
             _add(by_organisation, org_row.name, org_row.plan, org_row.actual)
         if pva.years:
             _add(by_programme, _programme_of(benefit), pva.plan, pva.actual)
-        row = benefit_row(benefit)
-        worst[row.worst.value if row.worst is not None else MISSING_INDICATOR] += 1
-        for progress in row.indicators:
-            if progress.status in (Status.BEHIND, Status.AT_RISK):
-                watch.append(Watch(benefit, progress))
-    watch.sort(
-        key=lambda w: (status_rank(w.progress.status), -(w.progress.assessment.shortfall or 0))
-    )
+    worst: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        worst[entry.worst.value if entry.worst is not None else MISSING_INDICATOR] += 1
+    watch, watch_total = _watch(entries, today)
     counts = [
         StatusCount(status.value, status_label(status), worst.get(status.value, 0))
         for status in STATUS_ORDER
@@ -637,13 +739,14 @@ def dashboard(collaboration: Collaboration) -> Dashboard:
     common = [s for s in organisations if s.label == common_label()]
     organisations = [s for s in organisations if s.label != common_label()] + common
     return Dashboard(
-        benefits=count,
+        benefits=len(entries),
         by_year=sorted(by_year.values(), key=lambda s: s.label),
         by_organisation=organisations,
         by_programme=sorted(by_programme.values(), key=lambda s: s.label),
         watch=watch,
         status_counts=counts,
         draft_notes=drafts,
+        watch_total=watch_total,
     )
 
 
