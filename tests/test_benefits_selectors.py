@@ -334,6 +334,16 @@ def test_demo_shows_every_status_links_the_case_and_draws_maps(world: World) -> 
     assert by_code["G2"].case_line.kind == "benefit"
     assert by_code["G3"].case_line is not None
     assert by_code["G3"].case_line.kind == "time_saving"
+    # plan and actual meet in the measured years (the plan's base year is the first of them)
+    from samla.benefits.selectors_reports import benefit_plan_versus_actual
+
+    for code in ("G2", "G3"):
+        pva = benefit_plan_versus_actual(by_code[code])
+        assert pva.plan_counts, code
+        both = [c.year for c in pva.totals if c.plan and c.actual]
+        assert both == [2026, 2027], code
+    g2 = benefit_plan_versus_actual(by_code["G2"])
+    assert g2.totals[0].plan == Decimal(2_500_000) and 0 < g2.totals[0].actual < Decimal(2_500_000)
     assert by_code["G1"].project is not None
     assert by_code["G1"].project.name == "Innføring av e-handel"
     # Quarterly measurements from 1 January 2026 up to 1 March 2027: four of them.
@@ -351,6 +361,17 @@ def test_demo_shows_every_status_links_the_case_and_draws_maps(world: World) -> 
     assert kinds == {"challenge", "objective", "change", "benefit"}
     assert programme_map.nodes.filter(kind="change", project__isnull=False).count() == 3
     assert BenefitMap.objects.filter(collaboration=world.alfa).count() == 2
-    counts = (Benefit.objects.count(), MapNode.objects.count(), MapLink.objects.count())
+    from samla.cases.models import BusinessCase, Line
+
+    def counts() -> tuple[int, ...]:
+        return (
+            Benefit.objects.count(),
+            MapNode.objects.count(),
+            MapLink.objects.count(),
+            BusinessCase.objects.count(),
+            Line.objects.count(),
+        )
+
+    before = counts()
     seed_demo_benefits(world.alfa, today=TODAY)  # running it again changes nothing
-    assert (Benefit.objects.count(), MapNode.objects.count(), MapLink.objects.count()) == counts
+    assert counts() == before

@@ -4,8 +4,9 @@
 
 Nine benefits of the four classes: e-procurement («5 % av innkjøpsvolumet via elektronisk
 handel innen utgangen av første år, 20 % etter to år» — the seed's 2014/2016 moved to the
-demo's years), the procurement gain and the saved ordering hours linked to the approved
-business case's monetised lines, hours saved in case handling and archiving, fewer licences,
+demo's years), the procurement gain and the saved ordering hours linked to the monetised
+lines of a small approved business case for e-procurement in operation («Gevinstplan for
+e-handel i drift», base year = the first measured year, so plan and actual share years), hours saved in case handling and archiving, fewer licences,
 less paper and postage, more digital applications, faster answers to citizens (non-priced,
 not measured yet) and better service quality (non-priced, with no indicator: «mangler
 indikator»).
@@ -29,7 +30,8 @@ from django.db import transaction
 
 from samla.benefits import services
 from samla.benefits.models import Benefit, BenefitMap, Indicator, MapNode, NodeKind
-from samla.cases.models import CaseVersion, Line
+from samla.cases import services as case_services
+from samla.cases.models import BusinessCase, CaseVersion, Line
 from samla.core.dates import today as current_day
 from samla.finance.benefits import Point, add_months, planned_value, realisation
 from samla.governance.models import Programme, Project
@@ -118,7 +120,7 @@ def _benefits(year: int) -> list[DemoBenefit]:
                     data_source="Innkjøpsrapport fra e-handelsplattformen",
                 )
             ],
-            case_line="Innkjøpsgevinst fra 2017",
+            case_line=PROCUREMENT_LINE,
         ),
         DemoBenefit(
             "G3",
@@ -141,7 +143,7 @@ def _benefits(year: int) -> list[DemoBenefit]:
                     data_source="Timelister",
                 )
             ],
-            case_line="Mindre manuelt arbeid fra bestilling til betaling (antatt)",
+            case_line=HOURS_LINE,
         ),
         DemoBenefit(
             "G4",
@@ -278,13 +280,66 @@ def _people(collaboration: Collaboration) -> list[User]:
     return people
 
 
-def _case_lines(collaboration: Collaboration) -> dict[str, Line]:
-    """The monetised lines of the approved version of the collaboration's business cases."""
+# The benefits' plan: a small business case of the e-procurement in operation, approved with
+# the first measured year as its base year, so that plan and actual meet in the same years.
+# (The seed's own case runs 2014–2023, long before the measurements, which are dated
+# relative to today.)
+PLAN_CASE = "Gevinstplan for e-handel i drift"
+PROCUREMENT_LINE = "Innkjøpsgevinst i driftsfasen"
+HOURS_LINE = "Mindre manuelt arbeid fra bestilling til betaling"
+
+
+def _plan_case(collaboration: Collaboration, year: int, user: User) -> dict[str, Line]:
+    """The approved plan's monetised lines by name; made once (found again by its name).
+    Three years from ``year``: the procurement gain at the middle of Difi's 2,5–7 % range of
+    the volume bought electronically, 2 000 hours a year saved in order-to-payment, and the
+    platform licence as the cost."""
+    case = BusinessCase.objects.filter(collaboration=collaboration, name=PLAN_CASE).first()
+    if case is None:
+        case = case_services.case_create(
+            collaboration=collaboration,
+            name=PLAN_CASE,
+            description="Gevinstene etter innføringen, fulgt opp i gevinstregisteret.",
+            base_year=year,
+            years=3,
+        )
+        version = case.versions.get()
+        alternative = case_services.alternative_create(version=version, name="E-handel i drift")
+        last = year + 2
+        case_services.line_create(
+            alternative=alternative,
+            kind=Line.Kind.OPERATING,
+            name="Lisens e-handelsplattform",
+            amount=Decimal(350_000),
+            first_year=year,
+            last_year=last,
+        )
+        case_services.line_create(
+            alternative=alternative,
+            kind=Line.Kind.BENEFIT,
+            name=PROCUREMENT_LINE,
+            description="Avtalt pris på varer kjøpt via katalog, 2,5–7 % av volumet (Difi).",
+            distribution=Line.Distribution.TRIANGULAR,
+            low=Decimal(1_000_000),
+            amount=Decimal(2_500_000),
+            high=Decimal(4_000_000),
+            first_year=year,
+            last_year=last,
+        )
+        case_services.line_create(
+            alternative=alternative,
+            kind=Line.Kind.TIME_SAVING,
+            name=HOURS_LINE,
+            amount=Decimal(2_000),
+            first_year=year,
+            last_year=last,
+        )
+        case_services.version_freeze(version=version, stage=CaseVersion.Stage.APPROVED, user=user)
     lines = Line.objects.filter(
-        alternative__version__case__collaboration=collaboration,
+        alternative__version__case=case,
         alternative__version__stage=CaseVersion.Stage.APPROVED,
         kind__in=services.MONETISED_LINE_KINDS,
-    ).order_by("alternative__version__number")
+    )
     return {line.name: line for line in lines}
 
 
@@ -346,7 +401,7 @@ def seed_demo_benefits(
     )
     projects = {p.name: p for p in Project.objects.filter(collaboration=collaboration)}
     programme = Programme.objects.filter(collaboration=collaboration).order_by("pk").first()
-    lines = _case_lines(collaboration)
+    lines = _plan_case(collaboration, year, people[0])
     baseline_day = datetime.date(year, 1, 1)
 
     made: dict[str, Benefit] = {}
