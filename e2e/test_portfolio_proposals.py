@@ -137,3 +137,25 @@ def test_editor_submits_a_proposal_with_the_keyboard_only(
     assert page.url.endswith(f"{P}forslag/{proposal.uuid}/")
     assert "Forslaget er meldt inn." in page.locator("main").inner_text()
     browsing.check_a11y()
+
+
+def test_ranked_list_draws_the_bubble_chart_and_the_case_button_is_accessible(
+    browse: Callable[..., Browsing], pf: Portfolio
+) -> None:
+    from samla.portfolio import services
+    from tests.test_portfolio_services import case_version
+
+    services.proposal_update(proposal=pf.mine, case_version=case_version(pf.world))
+    browsing = browse("editor_a")
+    browsing.visit(P)
+    chart = browsing.page.locator('[data-scenario-chart="chart-ranked"]')
+    chart.locator("canvas").wait_for()
+    assert chart.get_attribute("data-drawn") == "true"
+    browsing.visit(f"{P}forslag/{pf.mine.uuid}/")
+    button = browsing.page.get_by_role("button", name="Hent kostnader fra business case")
+    with browsing.page.expect_navigation():
+        button.click()
+    browsing.check_a11y()  # the page with its success message
+    assert (
+        "hentet fra alternativet «Felles plattform»" in browsing.page.locator("main").inner_text()
+    )
