@@ -675,6 +675,13 @@ def test_costs_are_taken_from_the_linked_business_case(pf: Portfolio) -> None:
         ProposalCost.objects.filter(proposal=pf.mine).order_by("year").values_list("year", "amount")
     ) == [(2027, Decimal(1_000_000)), (2028, Decimal(200_000)), (2029, Decimal(200_000))]
     assert Proposal.objects.get(pk=pf.mine.pk).npv == Decimal(320_266)
+    # the editor may pick another alternative than the best
+    detail_html = text(pf.client("editor_a").get(detail))
+    assert '<option value="Liten løsning">Liten løsning</option>' in detail_html
+    pf.client("editor_a").post(action, {"alternative": "Liten løsning"})
+    assert list(ProposalCost.objects.filter(proposal=pf.mine).values_list("year", "amount")) == [
+        (2027, Decimal(300_000))
+    ]
 
 
 def test_costs_from_a_case_without_one_linked_gives_a_message_and_changes_nothing(

@@ -350,3 +350,21 @@ def test_a_case_without_an_alternative_to_the_zero_one_is_refused_and_nothing_ch
     unlinked = _proposal(world, "Uten sak", {2027: 10_000})
     with pytest.raises(ValidationError, match="ikke knyttet til en business case"):
         services.proposal_costs_from_case(proposal=unlinked)
+
+
+def test_costs_from_a_chosen_alternative_and_an_unknown_one_is_refused(world: World) -> None:
+    from samla.portfolio.models import ProposalCost
+
+    proposal = _proposal(world, "Plattform", {2027: 10_000}, case_version=case_version(world))
+    with pytest.raises(ValidationError, match="ikke noe alternativ «Finnes ikke»"):
+        services.proposal_costs_from_case(proposal=proposal, alternative="Finnes ikke")
+    with pytest.raises(ValidationError, match="ikke noe alternativ «Som i dag»"):
+        services.proposal_costs_from_case(proposal=proposal, alternative="Som i dag")  # zero
+    assert [c.amount for c in ProposalCost.objects.filter(proposal=proposal)] == [Decimal(10_000)]
+    taken = services.proposal_costs_from_case(proposal=proposal, alternative="Liten løsning")
+    assert taken.alternative == "Liten løsning"
+    assert [(c.year, c.amount) for c in ProposalCost.objects.filter(proposal=proposal)] == [
+        (2027, Decimal(300_000))
+    ]
+    expected = round(-300_000 + 100_000 / 1.04 + 100_000 / 1.04**2)
+    assert Proposal.objects.get(pk=proposal.pk).npv == Decimal(expected) < 0

@@ -217,6 +217,19 @@ def total_cost(costs: Sequence[ProposalCost]) -> dict[str, Decimal]:
     }
 
 
+def case_alternatives(proposal: Proposal) -> list[str]:
+    """The names of the linked business-case version's alternatives other than the zero one."""
+    from samla.cases.models import Alternative
+
+    if proposal.case_version_id is None:
+        return []
+    return list(
+        Alternative.objects.filter(version_id=proposal.case_version_id, is_zero=False)
+        .order_by("pk")
+        .values_list("name", flat=True)
+    )
+
+
 def scores_of(proposal: Proposal) -> dict[int, Score]:
     return {s.criterion_id: s for s in Score.objects.filter(proposal=proposal)}
 

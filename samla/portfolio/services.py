@@ -291,10 +291,10 @@ class CaseCosts:
 
 
 @transaction.atomic
-def proposal_costs_from_case(*, proposal: Proposal) -> CaseCosts:
-    """Cost per year and NPV from the linked business-case version: of its alternatives other
-    than the zero one, the one with the highest NPV against the zero alternative (as the
-    case's own pages rank them). Each plan year's investment and operating cost (optimism
+def proposal_costs_from_case(*, proposal: Proposal, alternative: str = "") -> CaseCosts:
+    """Cost per year and NPV from the linked business-case version: the alternative named
+    ``alternative``, or else, of its alternatives other than the zero one, the one with the
+    highest NPV against the zero alternative (as the case's own pages rank them). Each plan year's investment and operating cost (optimism
     bias included, real prices, whole kroner) replaces the proposal's cost rows; the hours of
     a year that stays are kept. A draft version is allowed (its figures may still change)."""
     from samla.cases.document import evaluate_version
@@ -318,7 +318,17 @@ def proposal_costs_from_case(*, proposal: Proposal) -> CaseCosts:
                 "Business casen har ikke noe alternativ utenom nullalternativet å hente kostnader fra."
             ),
         )
-    best = max(others, key=lambda alt: alt.npv_vs_zero)
+    if alternative:
+        named = [alt for alt in others if alt.name == alternative]
+        if not named:
+            raise _error(
+                "alternative",
+                _("Business casen har ikke noe alternativ «%(name)s» å hente kostnader fra.")
+                % {"name": alternative},
+            )
+        best = named[0]
+    else:
+        best = max(others, key=lambda alt: alt.npv_vs_zero)
     amounts = {
         flow.year: Decimal(str(flow.costs)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         for flow in best.yearly

@@ -239,6 +239,7 @@ def proposal_detail(
             "may_manage": manager,
             "next_statuses": next_statuses if manager else [],
             "may_start": manager and proposal.status == ProposalStatus.APPROVED,
+            "case_alternatives": selectors.case_alternatives(proposal),
             "history": history_of(proposal),
         },
     )
@@ -387,7 +388,9 @@ def proposal_costs_from_case(
     """Replace the cost per year and the NPV with the linked business case's figures."""
     proposal = access_proposal(access, proposal_id, for_change=True)
     try:
-        taken = services.proposal_costs_from_case(proposal=proposal)
+        taken = services.proposal_costs_from_case(
+            proposal=proposal, alternative=request.POST.get("alternative", "").strip()
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
