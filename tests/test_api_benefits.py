@@ -609,8 +609,13 @@ def test_plan_versus_actual_from_the_approved_business_case(world: World, ben: B
     ]
     rows = {row["name"]: row for row in answer["organisations"]}
     assert rows["A kommune"]["years"][0]["plan"] == "65000.00"
-    assert rows["A kommune"]["years"][0]["actual"] == "162500.00"
-    assert rows["Felles"]["actual"] == "65000.00"
+    # A's own 162 500 and a quarter of the whole benefit's 65 000 (shared like the plan)
+    assert rows["A kommune"]["years"][0]["actual"] == "178750.00"
+    assert rows["B kommune"]["years"][0]["actual"] == "48750.00"
+    assert "Felles" not in rows
+    assert (
+        "Målinger for hele gevinsten er fordelt etter samme nøkkel som planen." in answer["notes"]
+    )
     # A benefit without a case line has no plan, and says so.
     bare = as_(ben, "viewer", "GET", f"{P}/benefits/{ben.benefit.uuid}/plan-vs-actual").json()
     assert bare["plan_counts"] is False and bare["plan"] is None

@@ -75,9 +75,11 @@ def test_dashboard_figures(data: World) -> None:
         "2028": (Decimal(260_000), Decimal(390_000)),
     }
     assert sums(board.by_organisation) == {
-        "A kommune": (Decimal(130_000), Decimal(325_000)),
-        "B kommune": (Decimal(390_000), Decimal(390_000)),
-        "Felles": (Decimal(0), Decimal(130_900)),
+        # the approved case's whole-benefit measurement (65 000) shared 1:3 like its plan;
+        # the draft's and the unplanned benefits' stay under «Felles»
+        "A kommune": (Decimal(130_000), Decimal(341_250)),
+        "B kommune": (Decimal(390_000), Decimal(438_750)),
+        "Felles": (Decimal(0), Decimal(65_900)),
     }
     assert [s.label for s in board.by_organisation][-1] == "Felles"
     assert sums(board.by_programme) == {
@@ -117,6 +119,7 @@ def test_dashboard_page_has_charts_with_tables(data: World) -> None:
     assert reverse("benefits:map_list", kwargs={"slug": "alfa"}) in html
     assert reverse("benefits:plan_list", kwargs={"slug": "alfa"}) in html
     assert "fortsatt er et utkast" in html
+    assert "fordelt etter samme nøkkel som planen" in html
     # each status count links to the register filtered on it
     register = reverse("benefits:benefit_list", kwargs={"slug": "alfa"})
     assert f"{register}?indikator=missing_indicator" in html

@@ -7,7 +7,8 @@ it; its indicator is hours, 1000 → 600, at 650 kr an hour. So the PLAN is 400 
 into 65 000 and 195 000 kr. The ACTUAL is the latest measurement in each year made kroner,
 (value − 1000) × 650 × −1 (fewer hours is better):
 - 2027: A measured 800 in June and 750 in December → 250 × 650 = 162 500 kr; a measurement
-  for no organisation of 900 in March → 65 000 kr under «Felles»;
+  for no organisation of 900 in March → 65 000 kr for the whole benefit, shared by the plan's
+  key: 16 250 to A and 48 750 to B;
 - 2028: B measured 700 → 195 000 kr.
 Only an approved version is a plan: a draft's benefit gets a note and no plan."""
 
@@ -143,7 +144,8 @@ def kr(amount: int) -> str:
 
 def test_plan_is_the_line_in_kroner_split_by_population(realisation: Realisation) -> None:
     pva = selectors_reports.benefit_plan_versus_actual(realisation.benefit)
-    assert pva.plan_counts and not pva.notes
+    assert pva.plan_counts
+    assert pva.notes == ["Målinger for hele gevinsten er fordelt etter samme nøkkel som planen."]
     assert pva.rate == Decimal(650)
     assert pva.years == [2027, 2028]
     totals = {cell.year: (cell.plan, cell.actual) for cell in pva.totals}
@@ -152,17 +154,41 @@ def test_plan_is_the_line_in_kroner_split_by_population(realisation: Realisation
         2028: (Decimal("260000.00"), Decimal("195000.00")),
     }
     rows = {row.name: {c.year: (c.plan, c.actual) for c in row.cells} for row in pva.rows}
-    assert list(rows) == ["A kommune", "B kommune", "Felles"]  # «Felles» last
+    # the whole benefit's 65 000 in 2027 is shared like the plan; no «Felles» row is left
+    assert list(rows) == ["A kommune", "B kommune"]
     assert rows["A kommune"] == {
-        2027: (Decimal("65000.00"), Decimal("162500.00")),
+        2027: (Decimal("65000.00"), Decimal("178750.00")),
         2028: (Decimal("65000.00"), None),
     }
     assert rows["B kommune"] == {
-        2027: (Decimal("195000.00"), None),
+        2027: (Decimal("195000.00"), Decimal("48750.00")),
         2028: (Decimal("195000.00"), Decimal("195000.00")),
     }
-    assert rows["Felles"] == {2027: (None, Decimal("65000.00")), 2028: (None, None)}
     assert pva.plan == Decimal("520000.00") and pva.actual == Decimal("422500.00")
+
+
+def test_organisation_rows_sum_to_the_total_each_year(world: World) -> None:
+    """A's own measurement counts for A only; the whole benefit's are shared by the plan's
+    key (a quarter to A, three quarters to B), to the øre."""
+    realisation = build_realisation(world)
+    benefits.measurement_create(
+        indicator=realisation.indicator,
+        measured_on=datetime.date(2028, 9, 1),
+        value=Decimal("640.01"),
+        organisation=None,
+    )
+    pva = selectors_reports.benefit_plan_versus_actual(realisation.benefit)
+    assert [row.name for row in pva.rows] == ["A kommune", "B kommune"]
+    for index, total in enumerate(pva.totals):
+        actuals = [row.cells[index].actual or Decimal(0) for row in pva.rows]
+        plans = [row.cells[index].plan or Decimal(0) for row in pva.rows]
+        assert sum(actuals, Decimal(0)) == total.actual, total.year
+        assert sum(plans, Decimal(0)) == total.plan, total.year
+    rows = {row.name: {c.year: c.actual for c in row.cells} for row in pva.rows}
+    # 2028: B's own 195 000; the whole benefit's 359,99 h × 650 = 233 993,50 shared 1:3
+    assert rows["A kommune"][2028] == Decimal("58498.38")
+    assert rows["B kommune"][2028] == Decimal("195000.00") + Decimal("175495.12")
+    assert pva.actual == Decimal("227500.00") + Decimal("195000.00") + Decimal("233993.50")
 
 
 def test_a_line_with_its_own_key_is_split_by_it(world: World) -> None:
@@ -208,8 +234,8 @@ def test_benefit_page_shows_plan_and_actual(realisation: Realisation) -> None:
     for persona in ("admin", "editor_a", "viewer"):
         html = realisation.world.client_for(persona).get(address).content.decode()
         assert kr(260_000) in html and kr(227_500) in html and kr(195_000) in html
-        assert "Felles" in html
-        assert f"{kr(65_000)} / {kr(162_500)}" in html
+        assert f"{kr(65_000)} / {kr(178_750)}" in html
+        assert "fordelt etter samme nøkkel som planen" in html
     assert realisation.world.client_for("outsider").get(address).status_code == 404
 
 

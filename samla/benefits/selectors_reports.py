@@ -12,7 +12,9 @@ Plan versus actual, per benefit linked to a business-case line (``Benefit.case_l
 - ACTUAL per year: for every priced indicator of the benefit (kroner, or a kroner per unit),
   the latest measurement in the year made kroner, ``monetised(value, baseline, target,
   kroner_per_unit)``, summed over the indicators; per organisation by the measurement's
-  organisation, measurements for no organisation under «Felles».
+  organisation. A measurement for the whole benefit (no organisation) is shared between the
+  organisations by the same key as the plan (the page says so), so the organisations' rows
+  sum to the total; with no plan to share by, it stays under «Felles».
 
 Query counts stay bounded: every function here reads a fixed number of queries whatever the
 number of benefits, indicators and measurements.
@@ -216,6 +218,17 @@ def _actuals(
     return actuals_from_values(pricing, measured), bool(pricing)
 
 
+def _distribute_common(actual: dict[tuple[str, int], Decimal], weights: dict[str, Decimal]) -> bool:
+    """Share each year's actual for the whole benefit («Felles») between the organisations
+    by the plan's key, added to what was measured for each; whether there was any."""
+    common = [(year, value) for (name, year), value in actual.items() if name == COMMON]
+    for year, value in common:
+        del actual[(COMMON, year)]
+        for name, share in sharing.split_amount(value, weights).items():
+            actual[(name, year)] = actual.get((name, year), Decimal(0)) + share
+    return bool(common)
+
+
 def plan_versus_actual(
     benefit: Benefit,
     *,
@@ -246,14 +259,15 @@ def plan_versus_actual(
                 "Business case-versjonen er et utkast. Planen teller først når versjonen er godkjent og låst."
             )
         )
+    weights: dict[str, Decimal] = {}
     if line is not None and version is not None and plan_counts:
+        weights = _weights(version, line, cache)
         amount = _line_amount(line)
         if amount is not None and line.kind == Line.Kind.TIME_SAVING:
             rate = _hours_rate(indicators, version)
             amount = amount * rate
         if amount is not None:
             amount = amount.quantize(ORE)
-            weights = _weights(version, line, cache)
             for year in range(line.first_year, line.last_year + 1):
                 plan_total[year] = amount
                 if weights:
@@ -261,6 +275,8 @@ def plan_versus_actual(
                         plan[(name, year)] = share
                 else:
                     plan[(COMMON, year)] = amount
+    if weights and _distribute_common(actual, weights):
+        notes.append(_("Målinger for hele gevinsten er fordelt etter samme nøkkel som planen."))
     if not priced and indicators:
         notes.append(
             _("Ingen av indikatorene kan regnes om til kroner (kroner per enhet mangler).")
