@@ -371,12 +371,15 @@ def test_a_target_equal_to_the_baseline_is_refused(ben: Ben) -> None:
     body = {**INDICATOR, "target_value": "20"}
     answer = refused(ben, "office", "POST", paths(ben)["indicators"], body)
     assert "Målet kan ikke være lik nullpunktet" in answer["detail"]
+    assert answer["errors"] == {"target_value": ["Målet kan ikke være lik nullpunktet."]}
     answer = refused(ben, "office", "PATCH", paths(ben)["indicator"], {"target_value": "1000"})
     assert "Målet kan ikke være lik nullpunktet" in answer["detail"]
+    assert list(answer["errors"]) == ["target_value"]
     answer = refused(
         ben, "office", "POST", paths(ben)["indicators"], {**INDICATOR, "target_date": "2025-01-01"}
     )
     assert "Måldatoen må være etter" in answer["detail"]
+    assert answer["errors"] == {"target_date": ["Måldatoen må være etter nullpunktets dato."]}
     # The baseline cannot move past measurements already taken.
     answer = refused(
         ben, "office", "PATCH", paths(ben)["indicator"], {"baseline_date": "2026-07-01"}

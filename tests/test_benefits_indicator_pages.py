@@ -120,6 +120,53 @@ def test_bad_indicator_is_refused_and_nothing_written(
     assert Indicator.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("field", "overrides", "message"),
+    [
+        ("target_value", {"target_value": "1 200"}, "Målet kan ikke være lik nullpunktet."),
+        (
+            "target_date",
+            {"target_date": "01.01.2026"},
+            "Måldatoen må være etter nullpunktets dato.",
+        ),
+    ],
+)
+def test_target_errors_stand_by_their_field_on_create_and_edit(
+    register: Register, field: str, overrides: dict[str, Any], message: str
+) -> None:
+    """Not as an error for the whole form: by the field to correct, and nothing written."""
+    hours = register.hours
+    original = (hours.target_value, hours.target_date)
+    edit = _indicator_post(
+        name=hours.name,
+        unit=hours.unit,
+        baseline_value="1000",
+        baseline_date="2026-01-01",
+        target_value="600",
+        target_date="2028-01-01",
+        _version=hours.version,
+    )
+    if field == "target_value":
+        edit["target_value"] = "1000"
+    else:
+        edit["target_date"] = "2025-06-30"
+    for address, data in (
+        (url("indicator_create", benefit_id=register.slow.uuid), _indicator_post(**overrides)),
+        (url("indicator_edit", indicator_id=hours.uuid), edit),
+    ):
+        before = (Indicator.objects.count(), Indicator.history.count())
+        response = register.client("office").post(address, data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        by_field = f'<p class="ds-validation-message" data-color="danger" id="id_{field}-error">'
+        assert by_field + message in html, address
+        summary = html.split(by_field)[0]
+        assert f"<li>{message}</li>" not in summary  # not among the form-wide errors
+        assert (Indicator.objects.count(), Indicator.history.count()) == before
+    hours.refresh_from_db()
+    assert (hours.target_value, hours.target_date) == original
+
+
 def test_indicator_edit_keeps_measurements_after_the_baseline(register: Register) -> None:
     hours = register.hours
     address = url("indicator_edit", indicator_id=hours.uuid)

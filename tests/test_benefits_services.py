@@ -151,13 +151,13 @@ def test_unit_mismatch_on_update(world: World) -> None:
 
 def test_target_equal_to_baseline(world: World) -> None:
     benefit = make_benefit(world)
-    with refused("Målet kan ikke være lik nullpunktet"):
+    with refused("Målet kan ikke være lik nullpunktet", "target_value"):
         make_indicator(benefit, baseline_value=Decimal(5), target_value=Decimal(5))
 
 
 def test_target_changed_to_equal_the_baseline(world: World) -> None:
     indicator = make_indicator(make_benefit(world))
-    with refused("Målet kan ikke være lik nullpunktet"):
+    with refused("Målet kan ikke være lik nullpunktet", "target_value"):
         benefits.indicator_update(indicator=indicator, target_value=Decimal(0))
     indicator.refresh_from_db()
     assert indicator.target_value == Decimal(20)
@@ -165,8 +165,11 @@ def test_target_changed_to_equal_the_baseline(world: World) -> None:
 
 def test_target_date_before_baseline(world: World) -> None:
     benefit = make_benefit(world)
-    with refused("Måldatoen må være etter nullpunktets dato"):
+    with refused("Måldatoen må være etter nullpunktets dato", "target_date"):
         make_indicator(benefit, target_date=D(2025, 1, 1))
+    # a custom unit without its name, too, is put on its field
+    with refused("Skriv navnet på enheten", "custom_unit"):
+        make_indicator(benefit, unit="custom", custom_unit="")
 
 
 def test_benefit_without_owner(world: World) -> None:

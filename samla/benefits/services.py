@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -210,10 +210,34 @@ def _validate_indicator(indicator: Indicator) -> None:
         raise _error("target_date", _("Delmålene må ligge mellom nullpunktets dato og måldatoen."))
 
 
+def _indicator_field_errors(indicator: Indicator) -> dict[str, Any]:
+    """The indicator's check constraints as messages on their fields (the database's own
+    messages would stand for the whole form, away from the field to correct)."""
+    errors: dict[str, Any] = {}
+    try:  # values full_clean cannot read are its to report
+        same = Decimal(str(indicator.baseline_value)) == Decimal(str(indicator.target_value))
+    except (InvalidOperation, ValueError):
+        same = False
+    if same:
+        errors["target_value"] = [_("Målet kan ikke være lik nullpunktet.")]
+    start, end = indicator.baseline_date, indicator.target_date
+    if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end <= start:
+        errors["target_date"] = [_("Måldatoen må være etter nullpunktets dato.")]
+    if indicator.unit == Unit.CUSTOM and not (indicator.custom_unit or "").strip():
+        errors["custom_unit"] = [_("Skriv navnet på enheten.")]
+    return errors
+
+
 def _clean_indicator(indicator: Indicator) -> None:
     if indicator.unit != Unit.CUSTOM:
         indicator.custom_unit = ""
-    indicator.full_clean()
+    errors = _indicator_field_errors(indicator)
+    try:
+        indicator.full_clean(validate_constraints=not errors)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     _validate_indicator(indicator)
 
 
