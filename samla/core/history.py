@@ -27,8 +27,19 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
+def _related_names(field: Any, rows: list[Any]) -> str:
+    """A many-to-many change comes as the through table's rows (``[{"benefit": 1,
+    "organisation": 4}]``); show the related objects' names instead."""
+    key = field.m2m_reverse_field_name()
+    ids = [row.get(key) for row in rows if isinstance(row, dict)]
+    objects = field.related_model._default_manager.filter(pk__in=ids)
+    return ", ".join(sorted(str(obj) for obj in objects))
+
+
 def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
     field: Any = model._meta.get_field(field_name)
+    if field.many_to_many and isinstance(value, list):
+        return _related_names(field, value)
     if field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
@@ -39,7 +50,11 @@ def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
 def history_of(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed what, and from what to what."""
     model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])  # type: ignore[attr-defined]
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )  # type: ignore[attr-defined]
     # The version counter changes on every save; it is not a change anyone made.
     version = getattr(model, "version_field", None)
     excluded = [version] if version and hasattr(obj, "edit_version") else []
