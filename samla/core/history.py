@@ -50,11 +50,10 @@ def _display(model: type[models.Model], field_name: str, value: Any) -> Any:
 def history_of(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """Newest first: who changed what, and from what to what."""
     model = type(obj)
+    history = obj.history  # type: ignore[attr-defined]
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )  # type: ignore[attr-defined]
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     # The version counter changes on every save; it is not a change anyone made.
     version = getattr(model, "version_field", None)
     excluded = [version] if version and hasattr(obj, "edit_version") else []
