@@ -31,7 +31,7 @@
           confine: true
         },
         legend: {top: 0, left: 0, type: "scroll", textStyle: {fontSize: 13}},
-        grid: {left: 8, right: 24, top: 40, bottom: 8, containLabel: true},
+        grid: {left: 8, right: 48, top: 40, bottom: 8, containLabel: true},
         xAxis: {
           type: "value",
           min: 0,
