@@ -102,16 +102,44 @@ def api_listings(client: Client, token: str, *, details: int | None = None) -> d
         if match.group(1) == "slug":
             values = slugs
         else:
-            listing_url = prefix.rstrip("/")
-            assert listing_url in responses, f"no listing before {template}"
-            values = [item["uuid"] for item in responses[listing_url][:details]]
+            values = [item["uuid"] for item in listed(prefix.rstrip("/"))[:details]]
         for value in values:
             filled = prefix + str(value)
             yield from expand(filled + template[match.end() :], filled)
 
-    for template in templates:
-        for url in expand(template, ""):
-            get(url)
+    def listed(listing_url: str) -> list[Any]:
+        """The items of ``listing_url``; an item reached only through its parent
+        (``…/indicators/{indicator_id}``, listed at ``…/benefits/{benefit_id}/indicators``)
+        takes the items of every such nested listing of the collaboration."""
+        if listing_url in responses:
+            return list(responses[listing_url])
+        collaboration, _, collection = listing_url.rpartition("/")
+        nested = [
+            item
+            for url, response in responses.items()
+            if url.startswith(collaboration + "/") and url.endswith("/" + collection)
+            for item in response
+        ]
+        if not nested and not last_pass:
+            raise LookupError(listing_url)
+        return nested  # on the last pass: none to be had (a collaboration without benefits)
+
+    # Items reached only through a nested listing wait until those listings are read.
+    waiting = list(templates)
+    last_pass = False
+    for attempt in range(3):
+        last_pass = attempt == 2
+        later = []
+        for template in waiting:
+            try:
+                urls = list(expand(template, ""))
+            except LookupError:
+                later.append(template)
+                continue
+            for url in urls:
+                get(url)
+        waiting = later
+    assert not waiting, f"no listing before {waiting}"
     return responses
 
 
