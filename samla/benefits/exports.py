@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samla.core.xlsx import Column, add_register_sheet, new_workbook, workbook_bytes
 
@@ -115,7 +116,7 @@ def register_xlsx(rows: Sequence[Any]) -> bytes:
                 Column(_("Indikator"), 30),
                 Column(_("Enhet"), 10),
                 Column(_("Nullpunkt (dato)"), 12, "date"),
-                Column(_("Nullpunkt"), 12),
+                Column(pgettext("indikator", "Nullpunkt"), 12),
                 Column(_("Mål (dato)"), 12, "date"),
                 Column(_("Mål"), 12),
                 Column(_("Siste måling (dato)"), 12, "date"),

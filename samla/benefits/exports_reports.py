@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samla.benefits.selectors_reports import RealisationPlan
 from samla.core.xlsx import Column, add_register_sheet, new_workbook, workbook_bytes
@@ -73,11 +74,11 @@ def realisation_plan_xlsx(plan: RealisationPlan) -> bytes:
             Column(_("Gevinst"), 30),
             Column(_("Indikator"), 30),
             Column(_("Enhet"), 10),
-            Column(_("Nullpunkt"), 12),
+            Column(pgettext("indikator", "Nullpunkt"), 12),
             Column(_("Nullpunkt dato"), 12, "date"),
             Column(_("Mål"), 12),
             Column(_("Måldato"), 12, "date"),
-            Column(_("Delmål"), 30, wrap=True),
+            Column(pgettext("indikator", "Delmål"), 30, wrap=True),
             Column(_("Kroner per enhet"), 14, "kroner"),
             Column(_("Måles"), 12),
             Column(_("Målemetode"), 30, wrap=True),

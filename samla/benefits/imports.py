@@ -35,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import load_workbook
 
 from samla.benefits import services
@@ -457,7 +457,7 @@ def template_xlsx(access: CollaborationAccess) -> bytes:
                 Column(_("Indikator"), 30),
                 Column(_("Enhet"), 12),
                 Column(_("Nullpunkt (dato)"), 14, "date"),
-                Column(_("Nullpunkt"), 12),
+                Column(pgettext("indikator", "Nullpunkt"), 12),
                 Column(_("Mål (dato)"), 14, "date"),
                 Column(_("Mål"), 12),
                 Column(_("Måles"), 14),

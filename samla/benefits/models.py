@@ -32,6 +32,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from samla.core.locking import Versioned
@@ -261,8 +262,8 @@ class IndicatorTarget(Versioned):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("delmål")
-        verbose_name_plural = _("delmål")
+        verbose_name = pgettext_lazy("indikator", "delmål")
+        verbose_name_plural = pgettext_lazy("indikator", "delmål")
         ordering = ["indicator", "date"]
         constraints = [
             models.UniqueConstraint(
@@ -385,7 +386,7 @@ class NodeKind(models.TextChoices):
     """The columns of a benefit map, left to right."""
 
     CHALLENGE = "challenge", _("Utfordring")
-    OBJECTIVE = "objective", _("Mål")
+    OBJECTIVE = "objective", pgettext_lazy("gevinstkart", "Mål")
     CHANGE = "change", _("Endring / forutsetning")
     BENEFIT = "benefit", _("Gevinst")
 

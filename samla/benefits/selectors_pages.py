@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from samla.benefits import access as access_rules
 from samla.benefits.models import Benefit, BenefitClass, BenefitStatus, Indicator, Measurement
@@ -191,9 +191,9 @@ def trajectory(indicator: Indicator, measurements: Iterable[Measurement]) -> dic
     measured: dict[datetime.date, list[float]] = {}
     for m in measurements:
         measured.setdefault(m.measured_on, []).append(float(m.value))
-    labels = {baseline.on: _("Nullpunkt"), target.on: _("Mål")}
+    labels = {baseline.on: pgettext("indikator", "Nullpunkt"), target.on: _("Mål")}
     for point in points[1:-1]:
-        labels[point.on] = _("Delmål")
+        labels[point.on] = pgettext("indikator", "Delmål")
     dates = sorted({p.on for p in points} | set(measured))
     rows = [
         TrajectoryRow(

@@ -52,7 +52,10 @@ POT_YEAR_OUT = Shape(
     extras={
         "total": (
             DecimalString,
-            lambda pot: pot.contributions.aggregate(total=Sum("amount"))["total"] or Decimal(0),
+            # to the øre, as stored: databases give a sum's scale differently
+            lambda pot: (
+                pot.contributions.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+            ).quantize(Decimal("0.01")),
         ),
         "contributions": (list[PortfolioContributionOut], _contributions),
     },

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx.document import Document as DocumentType
 
 from samla.benefits.selectors import STATUS_RULE
@@ -150,9 +151,9 @@ def _indicators(document: DocumentType, entry: PlanEntry) -> None:
         [
             _("Indikator"),
             _("Enhet"),
-            _("Nullpunkt"),
+            pgettext("indikator", "Nullpunkt"),
             _("Mål"),
-            _("Delmål"),
+            pgettext("indikator", "Delmål"),
             _("Status"),
             _("Realisert"),
         ],

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from samla.core.dates import today
@@ -88,12 +89,12 @@ def _filter(request: HttpRequest, access: CollaborationAccess) -> selectors.Filt
 
 
 SORT_LABELS = {
-    "value": "Verdi (rang)",
-    "value_per_million": "Verdi per million kroner",
-    "cost": "Kostnad",
-    "risk": "Risiko (lavest først)",
-    "start": "Tidligste oppstart",
-    "title": "Tittel",
+    "value": gettext_lazy("Verdi (rang)"),
+    "value_per_million": gettext_lazy("Verdi per million kroner"),
+    "cost": gettext_lazy("Kostnad"),
+    "risk": gettext_lazy("Risiko (lavest først)"),
+    "start": gettext_lazy("Tidligste oppstart"),
+    "title": gettext_lazy("Tittel"),
 }
 
 
@@ -138,7 +139,7 @@ def overview(request: HttpRequest, access: CollaborationAccess) -> HttpResponse:
             "statuses": ProposalStatus.choices,
             "status_counts": selectors.status_counts(access.collaboration),
             "sponsors": selectors.sponsors(access.collaboration),
-            "sorts": [(key, _(label)) for key, label in SORT_LABELS.items()],
+            "sorts": [(key, str(label)) for key, label in SORT_LABELS.items()],
             "criteria_count": len(items),
             "weight_total": selectors.weight_total(items),
             "may_manage": may_manage_portfolio(access),
