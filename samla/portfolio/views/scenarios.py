@@ -27,7 +27,7 @@ from samla.portfolio import selectors_scenarios as selectors
 from samla.portfolio.access import access_scenario, may_manage_portfolio
 from samla.portfolio.documents.decision_memo import scenario_memo_docx
 from samla.portfolio.forms.scenarios import DecisionChoiceForm, ScenarioForm
-from samla.portfolio.models import Proposal, Scenario
+from samla.portfolio.models import Scenario
 
 P = "s/<slug:slug>/portefolje/scenarioer/"
 S = P + "<uuid:scenario_id>/"
@@ -47,45 +47,12 @@ def _list_url(access: CollaborationAccess) -> str:
 
 
 def _history(scenario: Scenario) -> list[Any]:
-    """The scenario's history without the frozen result itself (it is shown above), and
-    with the forced-in and held-out proposals by title rather than as stored rows."""
+    """The scenario's history without the frozen result itself (it is shown above); the
+    forced-in and held-out proposals come named by ``history_of``."""
     hidden = {str(Scenario._meta.get_field("result").verbose_name)}
-    listed = {
-        str(Scenario.forced_in.field.verbose_name),
-        str(Scenario.forced_out.field.verbose_name),
-    }
-    entries = history_of(scenario)
-    ids: set[int] = {
-        int(row["proposal"])
-        for entry in entries
-        for change in entry.changes
-        if change.field in listed
-        for value in (change.old, change.new)
-        for row in (value if isinstance(value, list) else [])
-        if isinstance(row, dict) and row.get("proposal") is not None
-    }
-    titles = dict(Proposal.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
-
-    def names(value: Any) -> str:
-        rows = value if isinstance(value, list) else []
-        return ", ".join(
-            sorted(
-                titles.get(int(r.get("proposal") or 0), "?") for r in rows if isinstance(r, dict)
-            )
-        )
-
     return [
-        dataclasses.replace(
-            entry,
-            changes=[
-                dataclasses.replace(c, old=names(c.old), new=names(c.new))
-                if c.field in listed
-                else c
-                for c in entry.changes
-                if c.field not in hidden
-            ],
-        )
-        for entry in entries
+        dataclasses.replace(entry, changes=[c for c in entry.changes if c.field not in hidden])
+        for entry in history_of(scenario)
     ]
 
 
